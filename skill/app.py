@@ -1,0 +1,220 @@
+"""The web host: a Flask app factory with the Alexa webhook and a health check.
+
+`create_app()` is what `cramp-helper serve` and `gunicorn 'skill.app:create_app()'` run.
+Every request is answered: a verified, well-formed Alexa request gets the skill's
+response; anything else gets a 4xx with a short JSON reason. Nothing escapes as a 500.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from skill.settings import Settings
+from skill.verification import VerificationException, build_verifiers
+
+if TYPE_CHECKING:
+    from ask_sdk_core.skill import CustomSkill
+    from ask_sdk_webservice_support.verifier import AbstractVerifier
+
+log = logging.getLogger("skill.requests")
+
+#: Spoken when the skill itself fails past its own exception handler: never silence.
+SAFETY_NET_SPEECH = "Sorry, I had a problem just now. Please ask me again."
+
+
+class BadRequest(Exception):
+    """A request the host refuses, with its status and a short reason for the wire."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    skill: "CustomSkill | None" = None,
+    verifiers: "list[AbstractVerifier] | None" = None,
+) -> Flask:
+    """Build the Flask app. The skill is assembled here, once, so bad content or
+    configuration stops start-up instead of failing the first request."""
+    settings = settings or Settings.from_env()
+    configure_logging(settings.log_level)
+    if settings.local:
+        logging.getLogger("skill").warning(
+            "LOCAL MODE: request verification is OFF (signature=%s, timestamp=%s). "
+            "Never expose this server to the internet.",
+            settings.verify_signature, settings.verify_timestamp)
+    if skill is None:
+        from skill.assembly import build_skill
+
+        skill = build_skill(settings)
+    if verifiers is None:
+        verifiers = build_verifiers(settings.verify_signature, settings.verify_timestamp,
+                                    settings.skill_id, settings.cert_download_timeout_s)
+    webhook = AlexaWebhook(skill, verifiers)
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.extensions["cramp_helper"] = {"settings": settings, "skill": skill, "webhook": webhook}
+
+    @app.post("/alexa")
+    def alexa() -> Response:
+        return webhook.handle_http()
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify(status="ok")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # noqa: ANN202
+        return jsonify(error=exc.name.lower()), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):  # noqa: ANN202
+        logging.getLogger("skill").exception("unhandled error outside the webhook")
+        return jsonify(error="bad request"), 400
+
+    return app
+
+
+class AlexaWebhook:
+    """Parses, verifies and dispatches one POST through ask-sdk-webservice-support."""
+
+    def __init__(self, skill: "CustomSkill", verifiers: "list[AbstractVerifier]") -> None:
+        from ask_sdk_webservice_support.webservice_handler import WebserviceSkillHandler
+
+        self._handler = WebserviceSkillHandler(
+            skill, verify_signature=False, verify_timestamp=False, verifiers=verifiers)
+        self._skill = skill
+
+    def handle_http(self) -> Response:
+        started = time.perf_counter()
+        summary: dict[str, Any] = {"type": None, "intent": None, "user": None}
+        try:
+            body_text, envelope = self._read_body(summary)
+            payload = self._dispatch(body_text)
+            status, outcome = 200, "ok"
+            response = jsonify(payload)
+        except BadRequest as exc:
+            status, outcome = exc.status, exc.reason
+            response = jsonify(error=exc.reason)
+        response.status_code = status
+        log_request(summary, status, outcome, started)
+        return response
+
+    def _read_body(self, summary: dict[str, Any]) -> tuple[str, dict]:
+        if request.mimetype != "application/json":
+            raise BadRequest(415, "content type must be application/json")
+        raw = request.get_data(cache=False)  # 413 from MAX_CONTENT_LENGTH, if too large
+        if not raw.strip():
+            raise BadRequest(400, "empty body")
+        try:
+            text = raw.decode("utf-8")
+            envelope = json.loads(text)
+        except (UnicodeDecodeError, ValueError):
+            raise BadRequest(400, "body is not valid JSON") from None
+        summarize(envelope, summary)
+        if not _looks_like_envelope(envelope):
+            raise BadRequest(400, "not an Alexa request envelope")
+        return text, envelope
+
+    def _dispatch(self, body_text: str) -> dict:
+        from ask_sdk_core.exceptions import SerializationException
+
+        try:
+            return self._handler.verify_request_and_dispatch(
+                http_request_headers=dict(request.headers), http_request_body=body_text)
+        except VerificationException as exc:
+            raise BadRequest(400, f"verification failed: {exc.args[0] if exc.args else 'rejected'}") from None
+        except SerializationException:
+            raise BadRequest(400, "malformed request envelope") from None
+        except RecursionError:
+            raise BadRequest(400, "request envelope nested too deeply") from None
+        except Exception:  # noqa: BLE001 - the skill failed past its exception handler
+            logging.getLogger("skill").exception("skill failed; answering with the safety net")
+            return safety_net_response()
+
+
+def _looks_like_envelope(envelope: Any) -> bool:
+    if not isinstance(envelope, dict):
+        return False
+    req = envelope.get("request")
+    return (isinstance(req, dict) and isinstance(req.get("type"), str)
+            and isinstance(envelope.get("version", "1.0"), str))
+
+
+def summarize(envelope: Any, summary: dict[str, Any]) -> None:
+    """Pick the loggable facts out of a parsed body: types and names, never contents."""
+    if not isinstance(envelope, dict):
+        return
+    req = envelope.get("request")
+    if isinstance(req, dict):
+        summary["type"] = _short(req.get("type"))
+        intent = req.get("intent")
+        if isinstance(intent, dict):
+            summary["intent"] = _short(intent.get("name"))
+    summary["user"] = user_tag(_user_id(envelope))
+
+
+def _user_id(envelope: dict) -> str | None:
+    for section in (envelope.get("context"), envelope.get("session")):
+        if not isinstance(section, dict):
+            continue
+        system = section.get("System", section)
+        user = system.get("user") if isinstance(system, dict) else None
+        if isinstance(user, dict) and isinstance(user.get("userId"), str):
+            return user["userId"]
+    return None
+
+
+def user_tag(user_id: str | None) -> str | None:
+    """A short, stable, one-way tag for a user id: enough to follow one user through logs."""
+    if not user_id:
+        return None
+    return "u:" + hashlib.sha256(user_id.encode("utf-8")).hexdigest()[:10]
+
+
+def _short(value: Any, limit: int = 64) -> str | None:
+    return value[:limit] if isinstance(value, str) else None
+
+
+def safety_net_response() -> dict:
+    return {
+        "version": "1.0",
+        "response": {
+            "outputSpeech": {"type": "SSML", "ssml": f"<speak>{SAFETY_NET_SPEECH}</speak>"},
+            "reprompt": {"outputSpeech": {"type": "SSML", "ssml": f"<speak>{SAFETY_NET_SPEECH}</speak>"}},
+            "shouldEndSession": False,
+        },
+    }
+
+
+def log_request(summary: dict[str, Any], status: int, outcome: str, started: float) -> None:
+    log.info(json.dumps({
+        "event": "alexa_request",
+        "type": summary.get("type"),
+        "intent": summary.get("intent"),
+        "user": summary.get("user"),
+        "status": status,
+        "outcome": outcome,
+        "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+    }, separators=(",", ":")))
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """One plain line per record on stderr; the request lines are JSON themselves."""
+    root = logging.getLogger("skill")
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        root.addHandler(handler)
+        root.propagate = False
+    root.setLevel(level)

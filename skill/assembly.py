@@ -1,0 +1,28 @@
+"""Builds the skill once with ask-sdk-core's SkillBuilder: handlers, interceptors,
+persistence. No Flask here, so the same skill object serves the web host and Lambda."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+
+from skill import handlers
+from skill.settings import Settings
+
+if TYPE_CHECKING:
+    from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+    from ask_sdk_core.skill import CustomSkill
+
+
+def build_skill(
+    settings: Settings | None = None,
+    persistence_adapter: "AbstractPersistenceAdapter | None" = None,
+) -> "CustomSkill":
+    """Assemble the leg-cramp skill. Content is loaded and validated here, at start-up,
+    so a broken content file stops the process before it serves anything."""
+    settings = settings or Settings.from_env()
+    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
+    handlers.register(builder, settings)
+    if settings.skill_id:
+        builder.skill_id = settings.skill_id
+    return builder.create()

@@ -1,0 +1,120 @@
+"""Complete Alexa request envelopes, as a device would send them.
+
+Used by the simulator, the tests and the benchmark, so all three speak the same wire
+format. Pure dictionaries: no SDK imports.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+DEFAULT_APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+DEFAULT_USER_ID = "amzn1.ask.account.LOCALTESTUSER0000000000000000000000000000000000000000"
+DEFAULT_DEVICE_ID = "amzn1.ask.device.LOCALTESTDEVICE00000000000000000000000000000000000000"
+
+
+def now_timestamp(at: datetime | None = None) -> str:
+    """Alexa's timestamp format: ISO 8601, UTC, whole seconds, trailing Z."""
+    moment = (at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _request_id() -> str:
+    return f"amzn1.echo-api.request.{uuid.uuid4()}"
+
+
+def envelope(
+    request: dict[str, Any],
+    *,
+    session_attributes: dict[str, Any] | None = None,
+    new_session: bool = False,
+    session_id: str | None = None,
+    user_id: str = DEFAULT_USER_ID,
+    application_id: str = DEFAULT_APPLICATION_ID,
+    device_id: str = DEFAULT_DEVICE_ID,
+    with_screen: bool = False,
+    include_session: bool = True,
+) -> dict[str, Any]:
+    """Wrap a request body in session and context, the way Alexa does."""
+    application = {"applicationId": application_id}
+    user = {"userId": user_id}
+    interfaces: dict[str, Any] = {}
+    if with_screen:
+        interfaces["Display"] = {"templateVersion": "1.0", "markupVersion": "1.0"}
+        interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": "2023.3"}}
+    result: dict[str, Any] = {
+        "version": "1.0",
+        "context": {
+            "System": {
+                "application": application,
+                "user": user,
+                "device": {"deviceId": device_id, "supportedInterfaces": interfaces},
+                "apiEndpoint": "https://api.amazonalexa.com",
+                "apiAccessToken": "local-test-access-token",
+            }
+        },
+        "request": request,
+    }
+    if include_session:
+        result["session"] = {
+            "new": new_session,
+            "sessionId": session_id or f"amzn1.echo-api.session.{uuid.uuid4()}",
+            "application": application,
+            "attributes": dict(session_attributes or {}),
+            "user": user,
+        }
+    return result
+
+
+def launch_request(locale: str = "en-US", **kwargs: Any) -> dict[str, Any]:
+    kwargs.setdefault("new_session", True)
+    return envelope({"type": "LaunchRequest", "requestId": _request_id(),
+                     "timestamp": now_timestamp(), "locale": locale}, **kwargs)
+
+
+def slot(name: str, value: str | None, resolved_id: str | None = None,
+         resolved_name: str | None = None, status: str | None = None,
+         authority: str = "amzn1.er-authority.echo-sdk.skill.MUSCLE") -> dict[str, Any]:
+    """One slot as Alexa sends it, with an entity-resolution block when asked for."""
+    result: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
+    if value is not None:
+        result["value"] = value
+    if status is not None:
+        values = []
+        if status == "ER_SUCCESS_MATCH":
+            values = [{"value": {"name": resolved_name or value, "id": resolved_id or ""}}]
+        result["resolutions"] = {"resolutionsPerAuthority": [
+            {"authority": authority, "status": {"code": status}, "values": values}]}
+    return result
+
+
+def intent_request(
+    name: str,
+    slots: dict[str, Any] | None = None,
+    locale: str = "en-US",
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """An IntentRequest; `slots` maps a slot name to a value string or a full slot dict."""
+    slot_map = {}
+    for slot_name, value in (slots or {}).items():
+        slot_map[slot_name] = value if isinstance(value, dict) else slot(slot_name, value)
+    return envelope({
+        "type": "IntentRequest", "requestId": _request_id(), "timestamp": now_timestamp(),
+        "locale": locale, "dialogState": "COMPLETED",
+        "intent": {"name": name, "confirmationStatus": "NONE", "slots": slot_map},
+    }, **kwargs)
+
+
+def session_ended_request(reason: str = "USER_INITIATED", locale: str = "en-US",
+                          **kwargs: Any) -> dict[str, Any]:
+    return envelope({"type": "SessionEndedRequest", "requestId": _request_id(),
+                     "timestamp": now_timestamp(), "locale": locale, "reason": reason}, **kwargs)
+
+
+def skill_disabled_event(locale: str = "en-US", **kwargs: Any) -> dict[str, Any]:
+    """The `AlexaSkillEvent.SkillDisabled` event Alexa sends when a user disables the skill."""
+    kwargs.setdefault("include_session", False)
+    return envelope({"type": "AlexaSkillEvent.SkillDisabled", "requestId": _request_id(),
+                     "timestamp": now_timestamp(), "locale": locale,
+                     "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"}}, **kwargs)

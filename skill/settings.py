@@ -1,0 +1,81 @@
+"""Run-time settings, read once from the environment.
+
+One frozen object is built at start-up and handed to the web host and the skill
+assembly, so nothing reads `os.environ` while a request is being served.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in _TRUE
+
+
+def _default_db_path() -> Path:
+    # platformdirs is imported lazily: only the SQLite store needs it.
+    from platformdirs import user_data_path
+
+    return user_data_path("leg-cramp-helper") / "preferences.sqlite3"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the host and the skill need to know about their environment."""
+
+    # Security: both ON unless a local run turns them off explicitly.
+    verify_signature: bool = True
+    verify_timestamp: bool = True
+    skill_id: str | None = None
+    # Where the single sources of truth live.
+    content_dir: Path = PROJECT_ROOT / "content"
+    models_dir: Path = PROJECT_ROOT / "interaction_models"
+    # Preferences store: "sqlite" (default), "dynamodb" or "memory".
+    persistence: str = "sqlite"
+    db_path: Path | None = None
+    dynamodb_table: str = "leg-cramp-helper-preferences"
+    dynamodb_endpoint: str | None = None
+    # Web host limits.
+    max_body_bytes: int = 64 * 1024
+    cert_download_timeout_s: float = 3.0
+    log_level: str = "INFO"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def local(self) -> bool:
+        """True when request verification is (partly) switched off."""
+        return not (self.verify_signature and self.verify_timestamp)
+
+    def resolved_db_path(self) -> Path:
+        return self.db_path if self.db_path is not None else _default_db_path()
+
+    def as_local(self) -> "Settings":
+        """The same settings with verification off, for a developer's own machine."""
+        return replace(self, verify_signature=False, verify_timestamp=False)
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        env = os.environ
+        local = _env_flag("CRAMP_HELPER_LOCAL", False)
+        db = env.get("CRAMP_HELPER_DB")
+        return cls(
+            verify_signature=_env_flag("CRAMP_HELPER_VERIFY_SIGNATURE", not local),
+            verify_timestamp=_env_flag("CRAMP_HELPER_VERIFY_TIMESTAMP", not local),
+            skill_id=env.get("SKILL_ID") or None,
+            content_dir=Path(env.get("CRAMP_HELPER_CONTENT_DIR", cls.content_dir)),
+            models_dir=Path(env.get("CRAMP_HELPER_MODELS_DIR", cls.models_dir)),
+            persistence=env.get("CRAMP_HELPER_PERSISTENCE", cls.persistence).lower(),
+            db_path=Path(db) if db else None,
+            dynamodb_table=env.get("CRAMP_HELPER_DYNAMODB_TABLE", cls.dynamodb_table),
+            dynamodb_endpoint=env.get("CRAMP_HELPER_DYNAMODB_ENDPOINT") or None,
+            log_level=env.get("CRAMP_HELPER_LOG_LEVEL", cls.log_level).upper(),
+        )
