@@ -1,0 +1,68 @@
+"""`cramp-helper serve` refuses unsafe start-ups; gunicorn serves the factory with 2 workers."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from skill import envelopes
+from skill.cli import main
+
+
+def test_serve_without_skill_id_refuses_to_start(monkeypatch, capsys) -> None:
+    monkeypatch.delenv("SKILL_ID", raising=False)
+    monkeypatch.delenv("CRAMP_HELPER_LOCAL", raising=False)
+    assert main(["serve"]) == 2
+    assert "SKILL_ID" in capsys.readouterr().err
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _post(url: str, payload: dict) -> tuple[int, dict]:
+    req = urllib.request.Request(url, data=json.dumps(payload).encode(),
+                                 headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=5) as reply:
+            return reply.status, json.loads(reply.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+@pytest.mark.parametrize("local, expected", [(True, 200), (False, 400)], ids=["local", "verified"])
+def test_gunicorn_two_workers(tmp_path: Path, local: bool, expected: int) -> None:
+    """The documented production command, on loopback: local answers, unsigned is refused."""
+    port = _free_port()
+    env = {**os.environ, "CRAMP_HELPER_DB": str(tmp_path / "prefs.sqlite3"),
+           "CRAMP_HELPER_LOCAL": "1" if local else "0", "SKILL_ID": envelopes.DEFAULT_APPLICATION_ID}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "skill.app:create_app()"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("gunicorn did not come up")
+                time.sleep(0.1)
+        statuses = [_post(f"http://127.0.0.1:{port}/alexa", envelopes.launch_request()) for _ in range(6)]
+        assert {status for status, _ in statuses} == {expected}
+        if local:
+            assert all(body["response"]["outputSpeech"]["ssml"].startswith("<speak>") for _, body in statuses)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
