@@ -39,8 +39,6 @@ _CONTAINERS = {"speak", "p", "s", "prosody", "emphasis", "lang", "voice", _PLAIN
 
 _SOFT_ATTRIBUTES = {"volume": "soft", "rate": "slow"}
 
-Node = "str | ET.Element"
-
 
 def quiet(ssml: str, style: str = WHISPER) -> str:
     """`ssml` spoken in `style`: "whisper", "soft" (quieter, slower prosody) or "normal"."""
