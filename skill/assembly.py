@@ -21,6 +21,10 @@ def build_skill(
     """Assemble the leg-cramp skill. Content is loaded and validated here, at start-up,
     so a broken content file stops the process before it serves anything."""
     settings = settings or Settings.from_env()
+    if persistence_adapter is None:
+        from skill.persistence import build_persistence_adapter
+
+        persistence_adapter = build_persistence_adapter(settings)
     builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
     handlers.register(builder, settings)
     if settings.skill_id:

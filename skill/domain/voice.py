@@ -1,0 +1,140 @@
+"""The quiet voice: turn a `<speak>` document into a whispered or soft-spoken one.
+
+Pure: no SDK. A response interceptor calls `quiet(ssml, style)` on every outgoing speech
+and reprompt, so handlers never think about it.
+
+Whispering (`<amazon:effect name="whispered">`) may only wrap text, so each run of text is
+wrapped on its own while `<break>`, `<audio>`, other effects and marks stay outside it.
+Words marked up as a unit (`say-as`, `sub`, `phoneme`, `w`) count as text and are
+whispered with their neighbours; structure (`p`, `s`, `prosody`, `emphasis`, ...) is kept
+and its text is whispered inside it. If the input does not parse, or the result would
+pass Alexa's 8,000-character limit, the input comes back unchanged: normal speech is
+better than no speech.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+WHISPER = "whisper"
+SOFT = "soft"
+NORMAL = "normal"
+STYLES = (WHISPER, SOFT, NORMAL)
+
+MAX_SSML_CHARS = 8000
+
+# ElementTree rejects an undeclared "amazon:" prefix, so amazon tags travel under a
+# plain name while parsed. Escaped text never contains "<", so only tags are renamed.
+_AMAZON = "amazon:"
+_PLAIN_AMAZON = "amazon__"
+_TO_PLAIN = re.compile(r"<(/?)amazon:")
+_FROM_PLAIN = re.compile(r"<(/?)amazon__")
+
+#: Marked-up words: whispered together with the text around them.
+_TEXT_LIKE = {"say-as", "sub", "phoneme", "w"}
+#: Structure whose text is made quiet inside it.
+_CONTAINERS = {"speak", "p", "s", "prosody", "emphasis", "lang", "voice", _PLAIN_AMAZON + "domain"}
+# Anything else (break, audio, mark, amazon:effect, amazon:emotion, unknown tags) is left
+# exactly as it is, outside any wrapper.
+
+_SOFT_ATTRIBUTES = {"volume": "soft", "rate": "slow"}
+
+
+def quiet(ssml: str, style: str = WHISPER) -> str:
+    """`ssml` spoken in `style`: "whisper", "soft" (quieter, slower prosody) or "normal"."""
+    if style not in STYLES:
+        raise ValueError(f"unknown voice style {style!r}; expected one of {STYLES}")
+    if style == NORMAL:
+        return ssml
+    try:
+        root = ET.fromstring(_TO_PLAIN.sub(r"<\1" + _PLAIN_AMAZON, ssml))
+    except ET.ParseError:
+        return ssml
+    if root.tag != "speak":
+        return ssml
+    _quiet_inside(root, style)
+    result = _FROM_PLAIN.sub(r"<\1" + _AMAZON, ET.tostring(root, encoding="unicode"))
+    return result if len(result) <= MAX_SSML_CHARS else ssml
+
+
+def _quiet_inside(parent: ET.Element, style: str) -> None:
+    """Rewrite `parent`'s content: runs of text wrapped, containers recursed into."""
+    rebuilt: list = []
+    run: list = []
+    for node in _content(parent):
+        if isinstance(node, str) or node.tag in _TEXT_LIKE:
+            run.append(node)
+            continue
+        rebuilt.extend(_wrap_run(run, style))
+        run = []
+        if node.tag in _CONTAINERS and not _is_wrapper(node, style):
+            _quiet_inside(node, style)
+        rebuilt.append(node)
+    rebuilt.extend(_wrap_run(run, style))
+    _set_content(parent, rebuilt)
+
+
+def _wrap_run(run: list, style: str) -> list:
+    """One wrapper around a run, with its outer whitespace left outside."""
+    if not any(not isinstance(node, str) or node.strip() for node in run):
+        return run
+    nodes = list(run)
+    leading = trailing = ""
+    if isinstance(nodes[0], str):
+        leading, nodes[0] = _split_leading(nodes[0])
+    if isinstance(nodes[-1], str):
+        nodes[-1], trailing = _split_trailing(nodes[-1])
+    wrapper = _wrapper(style)
+    _set_content(wrapper, nodes)
+    return [leading, wrapper, trailing]
+
+
+def _wrapper(style: str) -> ET.Element:
+    if style == WHISPER:
+        return ET.Element(_PLAIN_AMAZON + "effect", {"name": "whispered"})
+    return ET.Element("prosody", dict(_SOFT_ATTRIBUTES))
+
+
+def _is_wrapper(element: ET.Element, style: str) -> bool:
+    """Our own soft wrapper: not quietened twice, so `quiet` is idempotent."""
+    return style == SOFT and element.tag == "prosody" and element.attrib == _SOFT_ATTRIBUTES
+
+
+def _content(parent: ET.Element) -> list:
+    """Text and child elements in document order; tails are detached from the children."""
+    nodes: list = [parent.text] if parent.text else []
+    for child in list(parent):
+        tail, child.tail = child.tail, None
+        nodes.append(child)
+        if tail:
+            nodes.append(tail)
+    return nodes
+
+
+def _set_content(parent: ET.Element, nodes: list) -> None:
+    """Put text and elements back as ElementTree wants them: text, then tails."""
+    for child in list(parent):
+        parent.remove(child)
+    parent.text = None
+    last: ET.Element | None = None
+    for node in nodes:
+        if isinstance(node, str):
+            if not node:
+                continue
+            if last is None:
+                parent.text = (parent.text or "") + node
+            else:
+                last.tail = (last.tail or "") + node
+        else:
+            parent.append(node)
+            last = node
+
+
+def _split_leading(text: str) -> tuple[str, str]:
+    stripped = text.lstrip()
+    return text[: len(text) - len(stripped)], stripped
+
+
+def _split_trailing(text: str) -> tuple[str, str]:
+    stripped = text.rstrip()
+    return stripped, text[len(stripped):]

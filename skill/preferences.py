@@ -1,0 +1,145 @@
+"""The only things the skill remembers about a user: three preferences, nothing else.
+
+Alexa reserves protected health information for HIPAA-eligible skills, and this skill is
+not one. So the persisted record is an allow-list: `Preferences` knows its three keys,
+loading ignores anything else (unknown or wrongly typed), and saving writes only those
+keys. Cramps, symptoms, answers to the serious check or medicines can never be saved by
+accident, because there is no field to put them in.
+
+Handlers use `load_preferences`, `save_preferences`, `update_preferences` and
+`forget_preferences`; none of them raises, so a broken store never breaks a request.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from ask_sdk_core.handler_input import HandlerInput
+
+log = logging.getLogger("skill.preferences")
+
+HOLD_SECONDS_MIN = 10
+HOLD_SECONDS_MAX = 120
+
+
+def is_valid_hold_seconds(value: Any) -> bool:
+    """True for a whole number of seconds the skill is willing to time (10..120)."""
+    return (isinstance(value, int) and not isinstance(value, bool)
+            and HOLD_SECONDS_MIN <= value <= HOLD_SECONDS_MAX)
+
+
+def _as_whole_number(value: Any) -> Any:
+    """DynamoDB hands numbers back as Decimal, JSON might give 30.0: accept whole ones."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """A user's remembered choices. Defaults describe a first-time user."""
+
+    quiet_voice: bool = False
+    hold_seconds: int | None = None
+    heard_hints: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.quiet_voice, bool) or not isinstance(self.heard_hints, bool):
+            raise TypeError("quiet_voice and heard_hints must be booleans")
+        if self.hold_seconds is not None and not is_valid_hold_seconds(self.hold_seconds):
+            raise ValueError(
+                f"hold_seconds must be {HOLD_SECONDS_MIN}..{HOLD_SECONDS_MAX} or None")
+
+    @classmethod
+    def from_attributes(cls, attributes: Any) -> "Preferences":
+        """Read a stored record, keeping only known keys with values of the right type."""
+        return cls(**sanitize_attributes(attributes))
+
+    def to_attributes(self) -> dict[str, Any]:
+        """The record to store: exactly the preference keys."""
+        return asdict(self)
+
+    def with_changes(self, **changes: Any) -> "Preferences":
+        """A copy with some fields changed (validated like the constructor)."""
+        return replace(self, **changes)
+
+
+#: The allow-list: the only keys a stored record may ever hold.
+PREFERENCE_KEYS: tuple[str, ...] = tuple(Preferences.__dataclass_fields__)
+
+
+def _valid(key: str, value: Any) -> bool:
+    if key == "hold_seconds":
+        return value is None or is_valid_hold_seconds(value)
+    return isinstance(value, bool)
+
+
+def sanitize_attributes(attributes: Any) -> dict[str, Any]:
+    """The allowed, well-typed subset of a record; anything else is silently dropped."""
+    if not isinstance(attributes, Mapping):
+        return {}
+    kept: dict[str, Any] = {}
+    for key in PREFERENCE_KEYS:
+        if key in attributes:
+            value = _as_whole_number(attributes[key])
+            if _valid(key, value):
+                kept[key] = value
+    return kept
+
+
+# --- Helpers for request handlers: never raise --------------------------------------
+
+
+def load_preferences(handler_input: "HandlerInput") -> Preferences:
+    """This user's preferences, or the defaults if none are stored or the store fails."""
+    try:
+        stored = handler_input.attributes_manager.persistent_attributes
+    except Exception as exc:  # noqa: BLE001 - a request must never fail on preferences
+        _warn("load", exc)
+        return Preferences()
+    return Preferences.from_attributes(stored)
+
+
+def save_preferences(handler_input: "HandlerInput", preferences: Preferences) -> None:
+    """Store exactly the preference keys for this user (replacing the whole record)."""
+    try:
+        manager = handler_input.attributes_manager
+        manager.persistent_attributes = preferences.to_attributes()
+        manager.save_persistent_attributes()
+    except Exception as exc:  # noqa: BLE001
+        _warn("save", exc)
+
+
+def update_preferences(handler_input: "HandlerInput", **changes: Any) -> Preferences:
+    """Load, change some fields, save; returns the new preferences.
+
+    Raises ValueError/TypeError only for an invalid change (e.g. hold_seconds=5), which is
+    the caller's bug or the user's out-of-range request, checked before anything is saved.
+    """
+    updated = load_preferences(handler_input).with_changes(**changes)
+    save_preferences(handler_input, updated)
+    return updated
+
+
+def forget_preferences(handler_input: "HandlerInput") -> None:
+    """Delete this user's record ("forget my settings", or the skill was disabled)."""
+    try:
+        handler_input.attributes_manager.delete_persistent_attributes()
+    except Exception as exc:  # noqa: BLE001
+        _warn("delete", exc)
+
+
+#: Short name used in the brief.
+forget = forget_preferences
+
+
+def _warn(operation: str, exc: Exception) -> None:
+    # The type only: messages from a store could carry the user id.
+    log.warning("preferences %s failed (%s); using defaults", operation, type(exc).__name__)

@@ -1,0 +1,129 @@
+"""The quiet-voice SSML transform: plain tables, no SDK."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from skill.domain.voice import MAX_SSML_CHARS, NORMAL, SOFT, WHISPER, quiet
+
+W_OPEN = '<amazon:effect name="whispered">'
+W_CLOSE = "</amazon:effect>"
+S_OPEN = '<prosody volume="soft" rate="slow">'
+S_CLOSE = "</prosody>"
+
+
+def whispered(text: str) -> str:
+    return f"{W_OPEN}{text}{W_CLOSE}"
+
+
+def soft(text: str) -> str:
+    return f"{S_OPEN}{text}{S_CLOSE}"
+
+
+WHISPER_TABLE = [
+    ("plain text", "<speak>Point your toes up.</speak>",
+     f"<speak>{whispered('Point your toes up.')}</speak>"),
+    ("break stays outside, whitespace outside too",
+     '<speak>Point your toes. <break time="2s"/> Now relax.</speak>',
+     f'<speak>{whispered("Point your toes.")} <break time="2s" /> {whispered("Now relax.")}</speak>'),
+    ("say-as is whispered with its words",
+     '<speak>Hold for <say-as interpret-as="cardinal">30</say-as> seconds.</speak>',
+     "<speak>" + whispered('Hold for <say-as interpret-as="cardinal">30</say-as> seconds.') + "</speak>"),
+    ("audio stays outside",
+     '<speak>Ready.<audio src="https://example.com/chime.mp3"/></speak>',
+     f'<speak>{whispered("Ready.")}<audio src="https://example.com/chime.mp3" /></speak>'),
+    ("paragraphs and sentences keep their structure",
+     "<speak><p>One.</p><p><s>Two.</s></p></speak>",
+     f"<speak><p>{whispered('One.')}</p><p><s>{whispered('Two.')}</s></p></speak>"),
+    ("another effect is never nested inside the whisper",
+     '<speak>Well <amazon:emotion name="excited" intensity="low">done</amazon:emotion> you.</speak>',
+     f'<speak>{whispered("Well")} <amazon:emotion name="excited" intensity="low">done</amazon:emotion> '
+     f'{whispered("you.")}</speak>'),
+    ("escaped text stays escaped",
+     "<speak>Salt &amp; water &lt; 2 cups</speak>",
+     f"<speak>{whispered('Salt &amp; water &lt; 2 cups')}</speak>"),
+    ("existing prosody: whisper inside it",
+     '<speak><prosody rate="slow">Ten. <break time="1s"/> Nine.</prosody></speak>',
+     f'<speak><prosody rate="slow">{whispered("Ten.")} <break time="1s" /> {whispered("Nine.")}</prosody></speak>'),
+    ("only breaks: nothing to whisper", '<speak><break time="1s"/></speak>',
+     '<speak><break time="1s" /></speak>'),
+    ("empty", "<speak></speak>", "<speak />"),
+]
+
+
+@pytest.mark.parametrize("case, ssml, expected", WHISPER_TABLE, ids=[row[0] for row in WHISPER_TABLE])
+def test_whisper(case: str, ssml: str, expected: str) -> None:
+    assert quiet(ssml, WHISPER) == expected
+
+
+SOFT_TABLE = [
+    ("plain text", "<speak>Breathe out.</speak>", f"<speak>{soft('Breathe out.')}</speak>"),
+    ("break stays outside",
+     '<speak>Stretch. <break time="3s"/> Relax.</speak>',
+     f'<speak>{soft("Stretch.")} <break time="3s" /> {soft("Relax.")}</speak>'),
+    ("whisper effect kept as it is",
+     f"<speak>{whispered('hi')} there</speak>",
+     f"<speak>{whispered('hi')} {soft('there')}</speak>"),
+]
+
+
+@pytest.mark.parametrize("case, ssml, expected", SOFT_TABLE, ids=[row[0] for row in SOFT_TABLE])
+def test_soft(case: str, ssml: str, expected: str) -> None:
+    assert quiet(ssml, SOFT) == expected
+
+
+UNCHANGED_TABLE = [
+    ("normal style", "<speak>Hello.</speak>", NORMAL),
+    ("not XML", "<speak>Hello <break></speak>", WHISPER),
+    ("undeclared entity", "<speak>a&nbsp;b</speak>", WHISPER),
+    ("not a speak document", "<p>Hello.</p>", WHISPER),
+    ("plain text", "Hello.", SOFT),
+]
+
+
+@pytest.mark.parametrize("case, ssml, style", UNCHANGED_TABLE, ids=[row[0] for row in UNCHANGED_TABLE])
+def test_left_unchanged(case: str, ssml: str, style: str) -> None:
+    assert quiet(ssml, style) == ssml
+
+
+def test_unknown_style_is_a_programming_error() -> None:
+    with pytest.raises(ValueError):
+        quiet("<speak>Hi.</speak>", "shout")
+
+
+COUNTDOWN = ("<speak>Hold the stretch. " + " ".join(
+    f'<say-as interpret-as="cardinal">{n}</say-as> <break time="1s"/>' for n in range(30, 0, -1))
+    + " Now relax.</speak>")
+
+
+@pytest.mark.parametrize("style", [WHISPER, SOFT])
+@pytest.mark.parametrize("ssml", [row[1] for row in WHISPER_TABLE] + [COUNTDOWN])
+def test_result_is_valid_quiet_ssml_and_idempotent(ssml: str, style: str) -> None:
+    result = quiet(ssml, style)
+    root = ET.fromstring(result.replace("amazon:", "amazon__"))
+    assert root.tag == "speak"
+    assert len(result) <= MAX_SSML_CHARS
+    assert quiet(result, style) == result
+    if style == WHISPER:
+        for effect in root.iter("amazon__effect"):
+            if effect.get("name") == "whispered":
+                assert all(child.tag in {"say-as", "sub", "phoneme", "w"} for child in effect)
+
+
+def test_every_countdown_number_is_whispered_and_breaks_are_not() -> None:
+    result = quiet(COUNTDOWN, WHISPER)
+    # Runs: "Hold the stretch. 30", then 29 numbers alone, then "Now relax.".
+    assert result.count(W_OPEN) == 31
+    for n in range(30, 0, -1):
+        assert f'cardinal">{n}</say-as>{W_CLOSE} <break time="1s" />' in result
+    assert result.count("<break") == 30
+
+
+def test_too_long_after_wrapping_falls_back_to_the_original() -> None:
+    words = " ".join(f"w{n} <break time=\"1s\"/>" for n in range(300))
+    ssml = f"<speak>{words}</speak>"
+    assert len(ssml) < MAX_SSML_CHARS
+    assert len(ssml) + 300 * len(W_OPEN + W_CLOSE) > MAX_SSML_CHARS
+    assert quiet(ssml, WHISPER) == ssml
