@@ -364,3 +364,19 @@ def test_tampered_session_attributes_never_crash(client, attributes, intent) -> 
     turn = talk.send(envelopes.intent_request(intent))
     assert turn.text
     assert not turn.text.startswith("Sorry, I had a little trouble")
+
+
+@pytest.mark.parametrize("turns, expected", [
+    ([("ReliefStepsIntent", {"muscle": "quads"})], ("002", "004")),
+    ([("LaunchRequest", {})], ("000", "001", "002")),
+    ([("StretchTimerIntent", {})], ("000", "002")),
+    ([("IsItSeriousIntent", {})], ("001", "004")),
+    ([("IsItSeriousIntent", {}), *[("No", {})] * 5], ("000", "001", "004")),
+])
+def test_the_sources_of_the_last_answer_are_remembered(talk, turns, expected) -> None:
+    for name, slots in turns:
+        if name == "LaunchRequest":
+            talk.launch()
+        else:
+            talk.intent(name, **slots)
+    assert tuple(talk.attributes[KEY]["sources"]) == expected

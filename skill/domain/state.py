@@ -40,6 +40,8 @@ class Conversation(Struct, kw_only=True, frozen=True, omit_defaults=True):
     pending: Pending = "none"
     replies: Annotated[tuple[ReplyCode, ...], Meta(max_length=5)] = ()
     hold: Annotated[int, Meta(ge=1, le=600)] | None = None
+    #: Article ids behind the last health answer (for "where is that from?" and cards).
+    sources: Annotated[tuple[Annotated[str, Meta(max_length=8)], ...], Meta(max_length=10)] = ()
     last_speech: Annotated[str, Meta(max_length=8000)] = ""
     last_reprompt: Annotated[str, Meta(max_length=8000)] = ""
 

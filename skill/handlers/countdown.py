@@ -44,7 +44,8 @@ def countdown_answer(content: Content, state: Conversation, seconds: int,
         state = state.but(flow="relief", step=0, replies=())
     plan = plan_countdown(seconds, cue_for(content, state), note)
     speech = ssml.render([*plan.segments, Text(AGAIN_PROMPT)])
-    return Answer(speech=speech, state=state.but(pending="another_set", hold=seconds),
+    cited = tuple(sorted(content.countdown.sources))
+    return Answer(speech=speech, state=state.but(pending="another_set", hold=seconds, sources=cited),
                   reprompt=ssml.text(AGAIN_REPROMPT))
 
 

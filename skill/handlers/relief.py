@@ -39,10 +39,12 @@ def step_answer(content: Content, state: Conversation, index: int, lead: str | N
     step = plan[index]
     caution = content.caution(step.caution)
     sentences = [lead_in(lead, step.text)] + ([caution.text] if caution else [])
-    moved = state.but(flow="relief", muscle=muscle, step=index, replies=())
+    cited = tuple(sorted({*step.sources, *(caution.sources if caution else ())}))
+    moved = state.but(flow="relief", muscle=muscle, step=index, replies=(), sources=cited)
     if index == len(plan) - 1:
         sentences.append(content.relief.closing.text)
-        return ask(moved.but(pending="start_over"), *sentences, LAST_PROMPT, reprompt=LAST_REPROMPT)
+        cited = tuple(sorted({*moved.sources, *content.relief.closing.sources}))
+        return ask(moved.but(pending="start_over", sources=cited), *sentences, LAST_PROMPT, reprompt=LAST_REPROMPT)
     if step.cue:
         return ask(moved.but(pending="count"), *sentences, COUNT_PROMPT, reprompt=COUNT_REPROMPT)
     return ask(moved.but(pending="next"), *sentences, NEXT_PROMPT, reprompt=NEXT_REPROMPT)

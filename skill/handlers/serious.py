@@ -43,7 +43,7 @@ def question_answer(content: Content, state: Conversation, index: int,
         sentences = [lead_in(lead, question.explain), question.text]
     else:
         sentences = [lead_in(lead, question.text), question.hint or ""]
-    return ask(state, *sentences, reprompt=f"{question.text} {ANSWER_LEAD}.")
+    return ask(state.but(sources=question.sources), *sentences, reprompt=f"{question.text} {ANSWER_LEAD}.")
 
 
 def start_check(content: Content, state: Conversation) -> Answer:
@@ -71,9 +71,11 @@ def record_reply(content: Content, state: Conversation, reply: triage.Reply,
 
 
 def outcome_answer(content: Content, state: Conversation, outcome: triage.Outcome) -> Answer:
-    text = content.outcome(outcome.value).text
+    said = content.outcome(outcome.value)
+    text = said.text
     disclaimer = content.serious.disclaimer.text
-    done = state.but(flow="none", replies=(), pending="relief")
+    cited = tuple(sorted({*said.sources, *content.serious.disclaimer.sources}))
+    done = state.but(flow="none", replies=(), pending="relief", sources=cited)
     if outcome is triage.Outcome.EMERGENCY:
         return tell(done.but(pending="none"), text, disclaimer)
     return ask(done, text, disclaimer, OFFER_RELIEF, reprompt=OFFER_REPROMPT)
