@@ -59,8 +59,8 @@ def words_before(text: str, phrase: str) -> int:
 
 def check_voice_rules(turn: Turn) -> None:
     for doc in (turn.ssml, ((turn.response.get("reprompt") or {}).get("outputSpeech") or {}).get("ssml")):
-        if doc:
-            assert ssml.problems(doc) == [], doc
+        found = ssml.problems(doc) if doc else []
+        assert not found, f"{found}: {doc}"
     if not turn.ended:
         assert turn.reprompt, f"open session without a reprompt: {turn.text}"
         assert turn.text, "open session without speech"

@@ -25,10 +25,6 @@ def talk(client) -> Talk:
     return Talk(client)
 
 
-def first_words(text: str, n: int = 6) -> str:
-    return " ".join(text.split()[:n])
-
-
 def hold_seconds(turn) -> float:
     """Play time from "starting now." to "And release." in a countdown answer."""
     inner = ssml.unwrap(turn.ssml)
@@ -380,3 +376,15 @@ def test_the_sources_of_the_last_answer_are_remembered(talk, turns, expected) ->
         else:
             talk.intent(name, **slots)
     assert tuple(talk.attributes[KEY]["sources"]) == expected
+
+
+@pytest.mark.parametrize("response, problem", [
+    ({"outputSpeech": {"ssml": "<speak>Hi.</speak>"}, "shouldEndSession": False}, "without a reprompt"),
+    ({"outputSpeech": {"ssml": "<speak>One. Two. Three. Four?</speak>"}, "shouldEndSession": True}, "before the question"),
+    ({"outputSpeech": {"ssml": "<speak>a & b</speak>"}, "shouldEndSession": True}, "not XML"),
+])
+def test_the_voice_rule_check_itself_catches_mistakes(response, problem) -> None:
+    from .conversation import Turn, check_voice_rules
+
+    with pytest.raises(AssertionError, match=problem):
+        check_voice_rules(Turn({"response": response}))

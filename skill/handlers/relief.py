@@ -15,7 +15,7 @@ from ask_sdk_model import Response
 
 from skill.domain.content import Content
 from skill.domain.state import Conversation
-from skill.handlers.common import Answer, IntentHandler, ask, lead_in, load_state, respond
+from skill.handlers.common import Answer, IntentHandler, ask, lead_in, respond
 
 UNKNOWN_MUSCLE_LEAD = "No special stretch for that one, so try this"
 FIRST_STEP_LEAD = "You're at the first step"
