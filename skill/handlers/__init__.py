@@ -1,45 +1,58 @@
 """Request handlers grouped by feature, plus the shared interceptors.
 
-`register(builder, settings)` is the one place the skill assembly calls.
-PLACEHOLDER: a minimal launch handler until the core capabilities land.
+`register(builder, settings)` is the one place the skill assembly calls: it loads the
+content once (a bad file stops start-up here) and adds every handler. Order matters:
+the SDK picks the first handler that can handle a request, so feature handlers come
+first and the catch-all for unknown intents comes last.
+
+`HANDLED_INTENTS` lists every intent name some handler answers, taken from the handler
+classes themselves; the interaction-model checks compare it with the model.
 """
 from __future__ import annotations
 
-from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_request_type
-from ask_sdk_model import Response
-
+from skill.domain.content import Content, load_content
+from skill.handlers.builtins import (
+    FallbackIntentHandler, HelpIntentHandler, NextIntentHandler, NoIntentHandler,
+    PauseIntentHandler, PreviousIntentHandler, RepeatIntentHandler, ResumeIntentHandler,
+    SessionEndedRequestHandler, StartOverIntentHandler, StopIntentHandler,
+    UnknownIntentHandler, YesIntentHandler)
+from skill.handlers.common import IntentHandler
+from skill.handlers.countdown import StretchTimerIntentHandler
+from skill.handlers.interceptors import CatchAllExceptionHandler, RememberSpeechInterceptor
+from skill.handlers.relief import LaunchRequestHandler, ReliefStepsIntentHandler
+from skill.handlers.serious import IsItSeriousIntentHandler
 from skill.settings import Settings
 
+#: Handlers of named intents, in dispatch order.
+INTENT_HANDLERS: tuple[type[IntentHandler], ...] = (
+    ReliefStepsIntentHandler,
+    StretchTimerIntentHandler,
+    IsItSeriousIntentHandler,
+    HelpIntentHandler,
+    StopIntentHandler,
+    FallbackIntentHandler,
+    NextIntentHandler,
+    PreviousIntentHandler,
+    RepeatIntentHandler,
+    StartOverIntentHandler,
+    YesIntentHandler,
+    NoIntentHandler,
+    PauseIntentHandler,
+    ResumeIntentHandler,
+)
 
-class LaunchRequestHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_request_type("LaunchRequest")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        speech = "Leg cramp helper is here."
-        return handler_input.response_builder.speak(speech).ask(speech).response
-
-
-class SessionEndedRequestHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_request_type("SessionEndedRequest")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return handler_input.response_builder.response
-
-
-class CatchAllExceptionHandler(AbstractExceptionHandler):
-    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
-        return True
-
-    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        speech = "Sorry, I didn't catch that. Please say it again."
-        return handler_input.response_builder.speak(speech).ask(speech).response
+HANDLED_INTENTS: frozenset[str] = frozenset().union(*(h.intents for h in INTENT_HANDLERS))
 
 
-def register(builder, settings: Settings) -> None:
-    builder.add_request_handler(LaunchRequestHandler())
+def register(builder, settings: Settings, content: Content | None = None) -> Content:  # noqa: ANN001
+    """Add every handler, the speech memory and the exception handler to `builder`.
+    Returns the content it loaded (from `settings.content_dir` unless given)."""
+    content = content or load_content(settings.content_dir)
+    builder.add_request_handler(LaunchRequestHandler(content))
+    for handler_class in INTENT_HANDLERS:
+        builder.add_request_handler(handler_class(content))
     builder.add_request_handler(SessionEndedRequestHandler())
+    builder.add_request_handler(UnknownIntentHandler(content))  # keep last
+    builder.add_global_response_interceptor(RememberSpeechInterceptor())
     builder.add_exception_handler(CatchAllExceptionHandler())
+    return content

@@ -1,0 +1,129 @@
+"""The spoken stretch countdown, carried in one response.
+
+A skill can only speak in answer to a request, so the whole hold is one SSML document:
+the instruction, then silence broken by spoken checkpoints (halfway, ten seconds left,
+five-four-three-two-one), then "release". The checkpoints are placed on a timeline so
+the span from "starting now" to "release" plays for the requested time at Alexa's pace
+(breaks plus words at 150 a minute). Pure module: no SDK imports.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import isodate
+
+from skill.domain.ssml import Pause, Segment, Text, play_seconds, speech_seconds
+
+HALFWAY = "Halfway."
+TEN_LEFT = "Ten seconds left."
+LAST_FIVE = ("Five.", "Four.", "Three.", "Two.", "One.")
+RELEASE = "And release."
+#: Silence kept after a checkpoint before the next one may start.
+MIN_GAP_S = 0.2
+
+
+@dataclass(frozen=True)
+class HoldTime:
+    """How long to count, and a note to say when the request was changed."""
+
+    seconds: int
+    note: str | None = None
+
+
+def spoken_duration(seconds: int) -> str:
+    """A duration the way people say it: "30 seconds", "1 minute", "90 seconds"."""
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return f"{minutes} minute" + ("s" if minutes != 1 else "")
+    return f"{seconds} seconds"
+
+
+def _as_seconds(duration: str) -> float | None:
+    """Seconds in an ISO 8601 duration (AMAZON.DURATION), None if it is unreadable.
+    Calendar units (years, months) count as "very long"."""
+    try:
+        parsed = isodate.parse_duration(duration.strip())
+    except (isodate.ISO8601Error, ValueError, TypeError, OverflowError, AttributeError):
+        return None
+    if isinstance(parsed, timedelta):
+        return parsed.total_seconds()
+    if getattr(parsed, "years", 0) or getattr(parsed, "months", 0):
+        return float("inf") if (parsed.years or 0) >= 0 and (parsed.months or 0) >= 0 else -1.0
+    try:
+        return parsed.tdelta.total_seconds()
+    except (AttributeError, OverflowError):
+        return None
+
+
+def hold_time(duration: str | None, default: int, minimum: int, maximum: int) -> HoldTime:
+    """The hold length for a requested AMAZON.DURATION value. Missing: the default.
+    Unreadable, zero or negative: the default, with a note. Out of range: clamped, with a
+    note. Never raises."""
+    if duration is None or not str(duration).strip():
+        return HoldTime(default)
+    seconds = _as_seconds(str(duration))
+    if seconds is None or seconds != seconds or seconds <= 0:  # unreadable, NaN, zero, negative
+        return HoldTime(default, f"I didn't catch a time I can count, so here's {spoken_duration(default)}.")
+    if seconds < minimum:
+        return HoldTime(minimum, f"The shortest count I do is {spoken_duration(minimum)}.")
+    if seconds > maximum:
+        return HoldTime(maximum, f"The longest count I do is {spoken_duration(maximum)}.")
+    return HoldTime(int(round(seconds)))
+
+
+@dataclass(frozen=True)
+class CountdownPlan:
+    """The countdown as segments: intro, the timed hold, then the release."""
+
+    seconds: int
+    intro: tuple[Segment, ...]
+    hold: tuple[Segment, ...]
+    release: tuple[Segment, ...]
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        return (*self.intro, *self.hold, *self.release)
+
+
+def checkpoints(seconds: int) -> list[tuple[float, str]]:
+    """(time into the hold, words) for each spoken checkpoint, in order. "Halfway" is
+    dropped where it would come after "ten seconds left" (15 to 24 s) or run into "five"
+    (under 12 s), and "ten seconds left" where the hold is too short for it."""
+    marks: list[tuple[float, str]] = []
+    halfway_fits = seconds / 2 + speech_seconds(HALFWAY) + MIN_GAP_S <= seconds - 5
+    if seconds >= 25 or (seconds < 15 and halfway_fits):
+        marks.append((seconds / 2, HALFWAY))
+    if seconds >= 15:
+        marks.append((seconds - 10.0, TEN_LEFT))
+    marks.extend((float(seconds - (5 - i)), word) for i, word in enumerate(LAST_FIVE))
+    return sorted(marks, key=lambda mark: mark[0])
+
+
+def hold_segments(seconds: int) -> tuple[Segment, ...]:
+    """The timed span: pauses and checkpoints adding up to `seconds` of playing time.
+    A checkpoint that would overlap the previous one is left out."""
+    segments: list[Segment] = []
+    clock = 0.0
+    for at, words in checkpoints(seconds):
+        if at < clock + (MIN_GAP_S if segments else 0.0):
+            continue
+        if at > clock:
+            segments.append(Pause(round(at - clock, 3)))
+        segments.append(Text(words))
+        clock = at + speech_seconds(words)
+    if seconds > clock:
+        segments.append(Pause(round(seconds - clock, 3)))
+    return tuple(segments)
+
+
+def plan_countdown(seconds: int, cue: str, note: str | None = None) -> CountdownPlan:
+    """The whole countdown for a hold of `seconds`, opening with the stretch `cue`."""
+    intro = " ".join(part for part in (cue, note, f"{spoken_duration(seconds)}, starting now.") if part)
+    return CountdownPlan(seconds=seconds, intro=(Text(intro),), hold=hold_segments(seconds),
+                         release=(Text(RELEASE),))
+
+
+def hold_play_seconds(plan: CountdownPlan) -> float:
+    """Estimated time from "starting now" to "release" (what the user actually holds)."""
+    return play_seconds(plan.hold)

@@ -1,0 +1,107 @@
+"""What every handler shares: the content, the conversation state, and one way to answer.
+
+Feature code builds an `Answer` (speech, reprompt, new state, end or not) from the content
+and the state; `respond` is the only place that touches the SDK's response builder and
+session attributes. That keeps the features small and the SSML rules in one place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+from skill.domain import ssml
+from skill.domain.content import Content
+from skill.domain.state import Conversation
+
+#: UI phrasing (no health facts) shared by several handlers.
+STEER = "Say next for a relief step, time it for a countdown, or is it serious."
+GOODBYE = "Okay. I hope it eases soon."
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One response, before it becomes SSML: inner SSML speech and reprompt."""
+
+    speech: str
+    state: Conversation
+    reprompt: str | None = None
+    end: bool = False
+
+
+def ask(state: Conversation, *sentences: str, reprompt: str) -> Answer:
+    """An open answer from plain sentences, with its reprompt."""
+    return Answer(speech=ssml.text(*sentences), state=state, reprompt=ssml.text(reprompt))
+
+
+def tell(state: Conversation, *sentences: str) -> Answer:
+    """A closing answer from plain sentences."""
+    return Answer(speech=ssml.text(*sentences), state=state, end=True)
+
+
+def lead_in(lead: str | None, sentence: str) -> str:
+    """Join a short lead ("You're at the first step") to a sentence with a colon, so the
+    instruction stays in the first sentence."""
+    if not lead:
+        return sentence
+    return f"{lead}: {sentence[:1].lower()}{sentence[1:]}"
+
+
+def session_attributes(handler_input: HandlerInput) -> dict | None:
+    """The session attributes, or None for a request without a session."""
+    manager = handler_input.attributes_manager
+    try:
+        attributes = manager.session_attributes
+    except Exception:  # noqa: BLE001 - the SDK raises its own type for out-of-session requests
+        return None
+    if not isinstance(attributes, dict):
+        manager.session_attributes = {}
+        attributes = manager.session_attributes
+    return attributes
+
+
+def load_state(handler_input: HandlerInput) -> Conversation:
+    """The conversation so far (fresh when absent, stale or tampered with)."""
+    return Conversation.from_attributes(session_attributes(handler_input))
+
+
+def save_state(handler_input: HandlerInput, state: Conversation) -> None:
+    attributes = session_attributes(handler_input)
+    if attributes is not None:
+        state.save(attributes)
+
+
+def respond(handler_input: HandlerInput, answer: Answer) -> Response:
+    """Turn an Answer into the SDK response and store the new state."""
+    save_state(handler_input, answer.state)
+    builder = handler_input.response_builder
+    if answer.speech:
+        builder.speak(answer.speech)
+    if answer.end:
+        builder.set_should_end_session(True)
+    else:
+        builder.ask(answer.reprompt or ssml.text(STEER))
+    return builder.response
+
+
+class IntentHandler(AbstractRequestHandler):
+    """Base for handlers of named intents. `intents` is the single list of intent names a
+    handler answers; `HANDLED_INTENTS` is derived from it."""
+
+    intents: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return any(is_intent_name(name)(handler_input) for name in self.intents)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return respond(handler_input, self.answer(handler_input, load_state(handler_input)))
+
+    def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
+        raise NotImplementedError

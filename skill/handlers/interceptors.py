@@ -1,0 +1,48 @@
+"""Cross-cutting pieces: remembering what was said, and the calm answer to any error."""
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractResponseInterceptor
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.domain import ssml
+from skill.handlers.common import STEER, load_state, save_state
+
+log = logging.getLogger("skill.handlers")
+
+TROUBLE = "Sorry, I had a little trouble there."
+
+
+def _ssml_of(speech: object) -> str:
+    value = getattr(speech, "ssml", None)
+    return ssml.unwrap(value) if isinstance(value, str) else ""
+
+
+class RememberSpeechInterceptor(AbstractResponseInterceptor):
+    """Keep the last speech and reprompt in the session, so "repeat" needs no handler
+    of its own. Runs before any interceptor that changes the voice (quiet mode), so what
+    is remembered is the plain speech."""
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        if response is None or response.should_end_session is not False:
+            return
+        speech = _ssml_of(response.output_speech)
+        if not speech:
+            return
+        reprompt = _ssml_of(getattr(response.reprompt, "output_speech", None))
+        state = load_state(handler_input)
+        save_state(handler_input, state.but(last_speech=speech[:8000], last_reprompt=reprompt[:8000]))
+
+
+class CatchAllExceptionHandler(AbstractExceptionHandler):
+    """Never silence: any error gets a calm spoken answer and the session stays open."""
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        log.error("handler failed: %s", type(exception).__name__, exc_info=exception)
+        builder = handler_input.response_builder
+        return builder.speak(ssml.text(TROUBLE, STEER)).ask(ssml.text(STEER)).response

@@ -1,0 +1,232 @@
+"""Content: loads, every item is sourced, nothing is copied, and bad files fail fast."""
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from skill.domain.content import (
+    FILES, GENERAL, ContentError, load_content, sourced_items)
+from skill.settings import PROJECT_ROOT
+
+CONTENT_DIR = PROJECT_ROOT / "content"
+WORD = re.compile(r"[a-z0-9']+")
+RUN = 8
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content(CONTENT_DIR)
+
+
+def _words(text: str) -> list[str]:
+    return WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def _raw_tables(value, path=""):
+    """Every TOML table (dict) in a decoded file, with its path."""
+    if isinstance(value, dict):
+        yield path, value
+        for key, child in value.items():
+            yield from _raw_tables(child, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _raw_tables(child, f"{path}[{index}]")
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for child in value.values():
+            yield from _strings(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _strings(child)
+
+
+def test_every_file_loads(content) -> None:
+    assert {p.name for p in CONTENT_DIR.glob("*.toml")} == set(FILES)
+    assert [m.id for m in content.muscles] == ["CALF", "FOOT", "THIGH_FRONT", "THIGH_BACK"]
+
+
+def test_every_spoken_table_cites_known_articles(content) -> None:
+    """Read straight from the TOML, independently of the schema: any table with a `text`
+    has a non-empty `sources` list of known ids."""
+    known = set(content.sources)
+    checked = 0
+    for name in FILES:
+        raw = tomllib.loads((CONTENT_DIR / name).read_text(encoding="utf-8"))
+        for path, table in _raw_tables(raw):
+            spoken = "text" in table or "default_seconds" in table
+            if spoken or (name == "medical.toml" and "name" in table):
+                sources = table.get("sources")
+                assert sources, f"{name}: {path} has no sources"
+                assert set(sources) <= known, f"{name}: {path} cites {set(sources) - known}"
+                checked += 1
+    assert checked >= 60
+    assert all(set(item.sources) <= known for _, _, item in sourced_items(content))
+
+
+def test_no_run_of_eight_words_is_copied_from_an_article(seeds_dir: Path) -> None:
+    grams: dict[tuple[str, ...], str] = {}
+    for seed in sorted(seeds_dir.glob("*.txt")):
+        words = _words(seed.read_text(encoding="utf-8", errors="replace"))
+        for i in range(len(words) - RUN + 1):
+            grams.setdefault(tuple(words[i:i + RUN]), seed.name)
+    assert grams, "no article text found"
+    copied = []
+    for path in sorted(CONTENT_DIR.glob("*.toml")):
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        for text in [path.read_text(encoding="utf-8"), *_strings(raw)]:
+            words = _words(text)
+            copied += [(path.name, " ".join(words[i:i + RUN]), grams[tuple(words[i:i + RUN])])
+                       for i in range(len(words) - RUN + 1) if tuple(words[i:i + RUN]) in grams]
+    assert copied == []
+
+
+def test_sources_point_at_the_seed_files(content, seeds_dir: Path) -> None:
+    assert sorted(content.sources) == ["000", "001", "002", "003", "004"]
+    for source in content.sources.values():
+        assert (seeds_dir / source.file).is_file(), source.file
+        assert source.file.startswith(source.id + "_")
+
+
+def test_relief_covers_every_remedy_the_issue_lists(content) -> None:
+    steps = {s.id: s for s in content.relief.step}
+    assert {"massage", "stand", "walk", "heat", "cold", "pain_reliever", "elevate", "lip_pinch"} <= set(steps)
+    assert "30 seconds" in steps["lip_pinch"].text and "lip" in steps["lip_pinch"].text
+    assert "towel" in steps["cold"].text
+    assert "weight" in steps["stand"].text
+    assert "over-the-counter" in steps["pain_reliever"].text
+    toes = content.caution("no_pointed_toes")
+    assert "point your toes" in toes.text.lower()
+    heating = content.caution(steps["heat"].caution)
+    assert "diabetes" in heating.text and "spinal cord" in heating.text
+
+
+def test_each_muscle_has_its_own_stretch_and_the_thigh_is_not_mixed_up(content) -> None:
+    stretches = {s.muscle: s for s in content.relief.stretch}
+    assert set(stretches) == {GENERAL, *(m.id for m in content.muscles)}
+    assert "buttocks" in stretches["THIGH_FRONT"].text and "front of the thigh" in stretches["THIGH_FRONT"].text
+    back = stretches["THIGH_BACK"].text.lower()
+    assert "buttocks" not in back and "toes" in back and "straight" in back
+    for stretch in stretches.values():
+        if "buttocks" in stretch.text.lower():
+            assert stretch.muscle == "THIGH_FRONT"
+            assert "hamstring" not in stretch.text.lower() and "back of" not in stretch.text.lower()
+    assert content.relief_plan("THIGH_BACK")[0].text == stretches["THIGH_BACK"].text
+    assert content.relief_plan(None)[0].text == stretches[GENERAL].text
+    assert content.relief_plan("ELBOW")[0].text == stretches[GENERAL].text
+
+
+def test_no_drug_names_or_doses_in_the_relief_steps(content) -> None:
+    spoken = " ".join(s.text for s in content.relief_plan(None)).lower()
+    for banned in ("ibuprofen", "acetaminophen", "paracetamol", "mg", "milligram", "tablet"):
+        assert not re.search(rf"\b{banned}\b", spoken)
+
+
+def test_serious_check_content(content) -> None:
+    questions = content.serious.question
+    assert 1 <= len(questions) <= 5
+    assert [q.kind for q in questions] == ["emergency", "emergency", "doctor", "doctor", "doctor"]
+    emergency = " ".join(q.text for q in questions if q.kind == "emergency").lower()
+    for sign in ("ten minutes", "unbearable", "poisonous", "infectious"):
+        assert sign in emergency
+    doctor = " ".join(q.text for q in questions if q.kind == "doctor").lower()
+    for sign in ("coming back", "sleep", "daily life", "walk", "stand", "other symptoms",
+                 "medicine", "condition"):
+        assert sign in doctor
+    assert content.outcome("emergency").text.startswith("Call your local emergency number")
+    assert "not medical advice" in content.serious.disclaimer.text
+    listing = next(q for q in questions if q.id == "medicine_or_condition").explain.lower()
+    for medicine in content.medical.medicine:
+        assert medicine.name.lower() in listing
+
+
+def test_issue_five_lists_are_there(content) -> None:
+    assert len(content.prevention.tip) >= 6
+    assert any("magnesium" in t.text and "pregnant" in t.text for t in content.prevention.tip)
+    dehydration = next(c for c in content.causes.cause if c.id == "dehydration_disputed")
+    assert "disputed" in dehydration.text and len(dehydration.sources) >= 2
+    assert {"STATINS", "GABAPENTIN"} <= {m.id for m in content.medical.medicine}
+    assert "doctor" in content.medical.advice.text
+
+
+def test_spoken_lines_are_short(content) -> None:
+    """One sentence per step, and no sentence a sleepy listener can't follow (the medicine
+    list, said only on request, is the one long line)."""
+    for step in content.relief_plan(None)[1:] + tuple(content.relief.stretch):
+        assert len(re.findall(r"[.!?](\s|$)", step.text)) == 1, step.text
+    for _, path, item in sourced_items(content):
+        for sentence in re.split(r"(?<=[.!?])\s+", getattr(item, "text", "")):
+            assert len(_words(sentence)) <= 32, (path, sentence)
+
+
+# -- failing fast -----------------------------------------------------------------------------
+
+@pytest.fixture
+def broken(tmp_path: Path):
+    """A writable copy of the content folder, and a way to edit one file in it."""
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+
+    def edit(name: str, old: str, new: str, count: int = 1) -> Path:
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, old
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+        return folder
+    return folder, edit
+
+
+def test_the_copy_loads(broken) -> None:
+    folder, _ = broken
+    load_content(folder)
+
+
+@pytest.mark.parametrize("name, old, new, message", [
+    ("relief.toml", 'id = "stand"\ntext = "Stand up and slowly put your weight on that leg, pressing the heel down with the knee straight."\ncue = "Keep your weight on that leg, heel down."\nsources = ["001", "003"]',
+     'id = "stand"\ntext = "Stand up and slowly put your weight on that leg, pressing the heel down with the knee straight."\ncue = "Keep your weight on that leg, heel down."\nsources = ["001", "009"]',
+     "content/relief.toml: step[1].sources[1]: unknown article id '009'"),
+    ("relief.toml", 'id = "massage"\ntext =', 'id = "massage"\ntxt =', "content/relief.toml: step[0]: Object contains unknown field `txt`"),
+    ("relief.toml", 'sources = ["001"]\n\n[[stretch]]\nmuscle = "THIGH_FRONT"', 'sources = []\n\n[[stretch]]\nmuscle = "THIGH_FRONT"', "content/relief.toml: stretch[2].sources"),
+    ("relief.toml", 'muscle = "FOOT"', 'muscle = "ELBOW"', "content/relief.toml: stretch[2].muscle: unknown muscle id 'ELBOW'"),
+    ("relief.toml", 'caution = "heating_pad"', 'caution = "hot_pad"', "content/relief.toml: step[4].caution: unknown caution 'hot_pad'"),
+    ("relief.toml", 'id = "walk"', 'id = "stand"', "content/relief.toml: step[2].id: duplicate id 'stand'"),
+    ("relief.toml", "[closing]", "[closing\n", "content/relief.toml: invalid TOML"),
+    ("serious.toml", 'kind = "emergency"', 'kind = "doctor"', "emergency questions must come before doctor questions"),
+    ("serious.toml", 'kind = "doctor"', 'kind = "urgent"', "content/serious.toml: question[2].kind"),
+    ("serious.toml", "Call your local emergency number now", "Please call for help now",
+     "content/serious.toml: outcome[0].text: must start with 'Call your local emergency number'"),
+    ("countdown.toml", "default_seconds = 30", "default_seconds = 300", "content/countdown.toml: default_seconds"),
+    ("countdown.toml", "default_seconds = 30", 'default_seconds = "thirty"', "content/countdown.toml: default_seconds: Expected `int`"),
+    ("muscles.toml", 'id = "FOOT"', 'id = "CALF"', "content/muscles.toml: muscle[1].id: duplicate id 'CALF'"),
+    ("medical.toml", 'sources = ["004"]', 'sources = ["4"]', "content/medical.toml: medicine[6].sources[0]: unknown article id '4'"),
+])
+def test_a_bad_file_fails_naming_the_file_and_the_item(broken, name, old, new, message) -> None:
+    _, edit = broken
+    folder = edit(name, old, new)
+    with pytest.raises(ContentError) as caught:
+        load_content(folder)
+    assert message in str(caught.value)
+
+
+def test_a_missing_file_is_named(broken) -> None:
+    folder, _ = broken
+    (folder / "serious.toml").unlink()
+    with pytest.raises(ContentError, match="content/serious.toml: file is missing"):
+        load_content(folder)
+
+
+def test_a_bad_content_dir_stops_the_app_at_start_up(broken, tmp_path) -> None:
+    from skill.app import create_app
+    from skill.settings import Settings
+
+    folder, edit = broken
+    edit("countdown.toml", 'sources = ["000", "002"]', 'sources = ["000", "042"]')
+    with pytest.raises(ContentError, match="unknown article id '042'"):
+        create_app(Settings(persistence="memory", content_dir=folder, db_path=tmp_path / "p").as_local())

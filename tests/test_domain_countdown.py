@@ -1,0 +1,97 @@
+"""The countdown plan: duration parsing and clamping, checkpoints, and its timing."""
+from __future__ import annotations
+
+import pytest
+
+from skill.domain import ssml
+from skill.domain.countdown import (
+    HALFWAY, LAST_FIVE, RELEASE, TEN_LEFT, hold_play_seconds, hold_time, plan_countdown,
+    spoken_duration)
+
+LIMITS = dict(default=30, minimum=10, maximum=120)
+
+
+@pytest.mark.parametrize("value, seconds, note", [
+    (None, 30, None),
+    ("", 30, None),
+    ("PT30S", 30, None),
+    ("PT45S", 45, None),
+    ("PT1M", 60, None),
+    ("PT1M30S", 90, None),
+    ("PT10S", 10, None),
+    ("PT2M", 120, None),
+    ("PT5S", 10, "shortest"),
+    ("PT1.5S", 10, "shortest"),
+    ("PT3M30S", 120, "longest"),
+    ("PT1H", 120, "longest"),
+    ("P1D", 120, "longest"),
+    ("P1W", 120, "longest"),
+    ("P1Y", 120, "longest"),
+    ("P99999999Y", 120, "longest"),
+    ("PT0S", 30, "didn't catch"),
+    ("PT-5S", 30, "didn't catch"),
+    ("-PT5S", 30, "didn't catch"),
+    ("garbage", 30, "didn't catch"),
+    ("thirty seconds", 30, "didn't catch"),
+    ("?", 30, "didn't catch"),
+    ("PT", 30, "didn't catch"),
+])
+def test_hold_time_clamps_and_explains(value, seconds, note) -> None:
+    result = hold_time(value, **LIMITS)
+    assert result.seconds == seconds
+    if note is None:
+        assert result.note is None
+    else:
+        assert note in result.note
+
+
+@pytest.mark.parametrize("seconds", [10, 15, 30, 45, 60, 120])
+def test_hold_plays_for_the_requested_time(seconds) -> None:
+    plan = plan_countdown(seconds, "Hold the stretch.")
+    assert abs(hold_play_seconds(plan) - seconds) <= 2
+    # measured again from the rendered SSML, the way a device would receive it
+    rendered = ssml.speak(ssml.render(plan.hold))
+    assert abs(ssml.ssml_play_seconds(rendered) - seconds) <= 2
+    assert ssml.problems(ssml.speak(ssml.render(plan.segments))) == []
+
+
+def _spoken(plan) -> list[str]:
+    return [s.text for s in plan.hold if isinstance(s, ssml.Text)]
+
+
+@pytest.mark.parametrize("seconds, expected", [
+    (10, list(LAST_FIVE)),
+    (12, [HALFWAY, *LAST_FIVE]),
+    (15, [TEN_LEFT, *LAST_FIVE]),
+    (20, [TEN_LEFT, *LAST_FIVE]),
+    (30, [HALFWAY, TEN_LEFT, *LAST_FIVE]),
+    (120, [HALFWAY, TEN_LEFT, *LAST_FIVE]),
+])
+def test_checkpoints_in_order(seconds, expected) -> None:
+    assert _spoken(plan_countdown(seconds, "Hold.")) == expected
+
+
+def test_checkpoints_fall_at_their_moment() -> None:
+    plan = plan_countdown(60, "Hold.")
+    clock, said_at = 0.0, {}
+    for segment in plan.hold:
+        if isinstance(segment, ssml.Text):
+            said_at[segment.text] = clock
+        clock += ssml.play_seconds([segment])
+    assert said_at[HALFWAY] == pytest.approx(30)
+    assert said_at[TEN_LEFT] == pytest.approx(50)
+    assert said_at["Five."] == pytest.approx(55)
+    assert said_at["One."] == pytest.approx(59)
+
+
+def test_plan_order_instruction_note_release() -> None:
+    plan = plan_countdown(45, "Pull your toes up.", "The longest count I do is 2 minutes.")
+    text = ssml.spoken_text(ssml.speak(ssml.render(plan.segments)))
+    assert text.startswith("Pull your toes up. The longest count I do is 2 minutes. 45 seconds, starting now.")
+    assert text.endswith(RELEASE)
+
+
+@pytest.mark.parametrize("seconds, said", [(30, "30 seconds"), (60, "1 minute"), (90, "90 seconds"),
+                                           (120, "2 minutes")])
+def test_spoken_duration(seconds, said) -> None:
+    assert spoken_duration(seconds) == said

@@ -1,0 +1,52 @@
+"""Session state: stale, tampered or foreign attributes give a fresh state, never a crash."""
+from __future__ import annotations
+
+import pytest
+
+from skill.domain.state import KEY, Conversation
+
+FRESH = Conversation()
+
+
+@pytest.mark.parametrize("attributes", [
+    None,
+    {},
+    "not a dict",
+    {KEY: None},
+    {KEY: "garbage"},
+    {KEY: [1, 2, 3]},
+    {KEY: {"v": 2, "flow": "relief", "step": 3}},       # a future/older version
+    {KEY: {"step": "three"}},                           # wrong type
+    {KEY: {"step": -1}},                                # out of range
+    {KEY: {"step": 10**9}},
+    {KEY: {"flow": "dancing"}},                         # unknown value
+    {KEY: {"pending": 7}},
+    {KEY: {"replies": ["yes", "perhaps"]}},
+    {KEY: {"replies": ["no"] * 6}},
+    {KEY: {"hold": 0}},
+    {KEY: {"muscle": ["CALF"]}},
+    {KEY: {"step": True}},
+    {KEY: {"last_speech": "x" * 9000}},
+])
+def test_unusable_attributes_give_a_fresh_state(attributes) -> None:
+    assert Conversation.from_attributes(attributes) == FRESH
+
+
+def test_unknown_and_missing_keys_are_tolerated() -> None:
+    state = Conversation.from_attributes({KEY: {"flow": "relief", "step": 2, "colour": "blue"}})
+    assert (state.flow, state.step, state.pending, state.replies) == ("relief", 2, "none", ())
+
+
+def test_round_trip_leaves_other_features_keys_alone() -> None:
+    attributes = {"quiet": True}
+    state = Conversation(flow="serious", replies=("no", "unsure"), hold=45, muscle="CALF")
+    state.save(attributes)
+    assert attributes["quiet"] is True
+    assert Conversation.from_attributes(attributes) == state
+
+
+def test_saved_state_holds_only_conversation_positions() -> None:
+    attributes: dict = {}
+    Conversation(flow="relief", step=1).save(attributes)
+    assert set(attributes[KEY]) <= {"v", "flow", "muscle", "step", "pending", "replies", "hold",
+                                    "last_speech", "last_reprompt"}
