@@ -12,6 +12,16 @@ from ask_sdk_model import Response
 
 from skill.settings import Settings
 
+#: Every intent some handler answers; the model checks compare it with the interaction model.
+#: PLACEHOLDER (model branch): the core handlers define the real set.
+HANDLED_INTENTS: frozenset[str] = frozenset({
+    "ReliefStepsIntent", "StretchTimerIntent", "IsItSeriousIntent",
+    "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
+    "AMAZON.NavigateHomeIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent",
+    "AMAZON.RepeatIntent", "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
+    "AMAZON.PauseIntent", "AMAZON.ResumeIntent",
+})
+
 
 class LaunchRequestHandler(AbstractRequestHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
