@@ -270,23 +270,38 @@ def example_phrase_problems(phrases: list[Any], model: dict[str, Any] | None,
     if phrases[0] != f"Alexa, open {invocation}":
         problems.append(Problem(where, f"the first example phrase must be "
                                        f"\"Alexa, open {invocation}\""))
-    patterns = [_sample_pattern(s) for i in language.get("intents", [])
-                for s in i.get("samples", [])]
+    values = _slot_value_patterns(language)
+    patterns = [_sample_pattern(s, {slot["name"]: values.get(slot["type"], ".+")
+                                    for slot in i.get("slots", []) or []})
+                for i in language.get("intents", []) for s in i.get("samples", [])]
     prefix = f"alexa, ask {invocation} "
     for phrase in phrases[1:]:
         spoken = str(phrase).lower().rstrip("?.!")
         if not spoken.startswith(prefix):
             problems.append(Problem(where, f"example phrase {phrase!r} must start "
                                            f"\"Alexa, ask {invocation}\""))
-        elif not any(p.fullmatch(spoken[len(prefix):]) for p in patterns):
+            continue
+        rest = re.sub(r"^(?:to|for|about|if|whether) ", "", spoken[len(prefix):])
+        if not any(p.fullmatch(rest) for p in patterns):
             problems.append(Problem(where, f"example phrase {phrase!r} matches no sample"))
     return problems
 
 
-def _sample_pattern(sample: str) -> re.Pattern[str]:
+def _slot_value_patterns(language: dict[str, Any]) -> dict[str, str]:
+    """Slot type -> a regex of what can fill it: custom values and synonyms, or durations."""
+    patterns = {"AMAZON.DURATION": r"(?:[a-z0-9 ]+ )?(?:seconds?|minutes?|hours?)"}
+    for slot_type in language.get("types", []) or []:
+        words = [w for v in slot_type.get("values", [])
+                 for w in [v["name"]["value"], *v["name"].get("synonyms", [])]]
+        patterns[slot_type["name"]] = "(?:" + "|".join(re.escape(w.lower()) for w in words) + ")"
+    return patterns
+
+
+def _sample_pattern(sample: str, slot_patterns: dict[str, str]) -> re.Pattern[str]:
     parts = _SLOT.split(normalize_sample(sample))
     # split() alternates literal text and slot names: every odd part is a slot.
-    return re.compile("".join(".+" if i % 2 else re.escape(part) for i, part in enumerate(parts)))
+    return re.compile("".join(slot_patterns.get(part, ".+") if i % 2 else re.escape(part)
+                              for i, part in enumerate(parts)))
 
 
 def privacy_problems(privacy: dict[str, Any], where: str) -> list[Problem]:

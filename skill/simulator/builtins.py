@@ -2,7 +2,7 @@
 
 The interaction model carries no samples for built-ins (Amazon's own models recognise them), so
 the simulator needs a stand-in: a short list of what people usually say. Only intents that the
-model declares are used.
+model declares are used; a custom intent's own samples always take precedence.
 """
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
                            "hang on", "one moment"),
     "AMAZON.ResumeIntent": ("resume", "resume it", "unpause", "carry on",
                             "pick up where we left off"),
+    # Out-of-domain for this skill: Alexa's FallbackIntent. "I don't know" lands here, so a
+    # yes/no check must treat Fallback as "don't know", never as "no".
+    "AMAZON.FallbackIntent": ("i don't know", "i'm not sure", "not sure", "no idea", "maybe",
+                              "dunno"),
     "AMAZON.NavigateHomeIntent": ("go home", "home", "home screen", "go to the home screen",
                                   "main menu"),
 }
