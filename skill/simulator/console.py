@@ -41,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--screen", action="store_true", help="a device with a screen")
 
 
-def run(args: argparse.Namespace, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+    stdin, out = stdin or sys.stdin, out or sys.stdout
     try:
         model = generate_locale_models(Settings.from_env())[args.locale]
         transport = InProcessTransport() if args.in_process else HttpTransport(args.url)
