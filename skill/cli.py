@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from skill.settings import Settings
 
@@ -17,6 +18,30 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--local", action="store_true",
                        help="turn request verification off (your own machine only)")
     serve.set_defaults(run=run_serve)
+
+    simulate = commands.add_parser(
+        "simulate", help="talk to the skill in text: resolves utterances with the model")
+    from skill.simulator.console import add_arguments as add_simulate_arguments
+
+    add_simulate_arguments(simulate)
+    simulate.set_defaults(run=run_simulate)
+
+    check = commands.add_parser(
+        "check", help="validate content, interaction models and the manifest")
+    check.add_argument("--package", type=Path, metavar="DIR",
+                       help="check a written skill package instead of the sources")
+    check.set_defaults(run=run_check)
+
+    package = commands.add_parser(
+        "package", help="write the ASK CLI skill package (skill.json + interaction models)")
+    package.add_argument("--out", type=Path, default=Path("build/skill-package"),
+                         help="the skill-package directory (default build/skill-package)")
+    package.add_argument("--endpoint", metavar="https://...",
+                         help="the skill's HTTPS endpoint, e.g. https://example.com/alexa")
+    package.add_argument("--certificate", choices=("Trusted", "Wildcard", "SelfSigned"),
+                         default="Trusted",
+                         help="endpoint certificate type (Wildcard for a tunnel sub-domain)")
+    package.set_defaults(run=run_package)
 
     args = parser.parse_args(argv)
     return args.run(args)
@@ -42,6 +67,56 @@ def run_serve(args: argparse.Namespace) -> int:
           f"{' (local mode: verification OFF)' if settings.local else ''}", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
     return 0
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    from skill.simulator.console import run
+
+    return run(args)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from skill.model.package import check_package, check_project
+
+    handled = _handled_intents()
+    if args.package:
+        problems, notes = check_package(args.package, handled), []
+    else:
+        problems, notes = check_project(Settings.from_env(), handled)
+    for note in notes:
+        print(f"note: {note}")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"cramp-helper check: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"cramp-helper check: OK ({args.package or 'sources'})")
+    return 0
+
+
+def _handled_intents() -> frozenset[str] | None:
+    from skill import handlers
+
+    return getattr(handlers, "HANDLED_INTENTS", None)
+
+
+def run_package(args: argparse.Namespace) -> int:
+    from skill.model.package import check_package, write_package
+    from skill.model.source import ModelSourceError
+
+    try:
+        result = write_package(args.out, args.endpoint, args.certificate, Settings.from_env())
+    except (ModelSourceError, OSError) as exc:
+        print(f"cramp-helper package: {exc}", file=sys.stderr)
+        return 1
+    for path in result.files:
+        print(f"wrote {path}")
+    for note in result.notes:
+        print(f"note: {note}")
+    problems = check_package(args.out, _handled_intents())
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,137 @@
+"""The ASK CLI skill-package layout, written from the one source and checked as a whole.
+
+    <out>/skill.json
+    <out>/interactionModels/custom/<locale>.json
+    <out>/../ask-resources.json    (only when absent: lets `ask deploy` run from <out>/..)
+"""
+from __future__ import annotations
+
+import inspect
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from skill.model.checks import Problem, check_manifest, check_model
+from skill.model.generate import (
+    COMMITTED_LOCALE,
+    committed_model_path,
+    generate_locale_models,
+    generate_model,
+    model_json_text,
+)
+from skill.model.manifest import DEFAULT_SSL_CERTIFICATE_TYPE, build_manifest
+from skill.model.source import ModelSourceError
+from skill.settings import Settings
+
+MODELS_SUBDIR = Path("interactionModels") / "custom"
+ASK_RESOURCES = {
+    "askcliResourcesVersion": "2020-03-31",
+    "profiles": {"default": {"skillMetadata": {"src": None}}},
+}
+
+
+@dataclass
+class PackageResult:
+    root: Path
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def write_package(out: Path, endpoint: str | None = None,
+                  ssl_certificate_type: str = DEFAULT_SSL_CERTIFICATE_TYPE,
+                  settings: Settings | None = None) -> PackageResult:
+    """Write skill.json and one model per locale under `out` (the skill-package directory)."""
+    settings = settings or Settings()
+    models = generate_locale_models(settings)
+    manifest = build_manifest(endpoint, ssl_certificate_type, tuple(models), settings=settings)
+    result = PackageResult(out)
+    (out / MODELS_SUBDIR).mkdir(parents=True, exist_ok=True)
+    result.files.append(_write(out / "skill.json", model_json_text(manifest)))
+    for locale, model in models.items():
+        result.files.append(_write(out / MODELS_SUBDIR / f"{locale}.json", model_json_text(model)))
+    resources = out.parent / "ask-resources.json"
+    if resources.exists():
+        result.notes.append(f"kept the existing {resources}")
+    else:
+        config = json.loads(json.dumps(ASK_RESOURCES))
+        config["profiles"]["default"]["skillMetadata"]["src"] = f"./{out.name}"
+        result.files.append(_write(resources, json.dumps(config, indent=2) + "\n"))
+    if not endpoint:
+        result.notes.append("no endpoint in skill.json: pass --endpoint https://... before "
+                            "`ask deploy`, or set it in the developer console")
+    return result
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def check_package(package_dir: Path, handled_intents: frozenset[str] | None) -> list[Problem]:
+    """Check a written skill package: every locale's model and the manifest."""
+    manifest_path = package_dir / "skill.json"
+    models: dict[str, Any] = {}
+    problems: list[Problem] = []
+    model_files = sorted((package_dir / MODELS_SUBDIR).glob("*.json"))
+    if not model_files:
+        problems.append(Problem(str(package_dir / MODELS_SUBDIR), "no interaction models"))
+    for path in model_files:
+        document, problem = _read_json(path)
+        if problem:
+            problems.append(problem)
+            continue
+        models[path.stem] = document
+        problems += check_model(document, handled_intents, where=str(path))
+    manifest, problem = _read_json(manifest_path)
+    if problem:
+        return problems + [problem]
+    any_model = next(iter(models.values()), None)
+    return problems + check_manifest(manifest, models.keys(), any_model, where=str(manifest_path))
+
+
+def _read_json(path: Path) -> tuple[Any, Problem | None]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")), None
+    except FileNotFoundError:
+        return None, Problem(str(path), "missing")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, Problem(str(path), f"not readable JSON: {exc}")
+
+
+def check_project(settings: Settings | None,
+                  handled_intents: frozenset[str] | None) -> tuple[list[Problem], list[str]]:
+    """Check the sources in the repository: content, the generated model against the committed
+    one, the model rules and the manifest. Returns (problems, notes)."""
+    settings = settings or Settings()
+    problems, notes = content_problems(settings)
+    committed = committed_model_path(settings)
+    try:
+        model = generate_model(settings)
+    except ModelSourceError as exc:
+        return problems + [Problem(str(settings.models_dir), str(exc))], notes
+    if not committed.exists() or committed.read_text(encoding="utf-8") != model_json_text(model):
+        problems.append(Problem(str(committed), "differs from what model.toml and the content "
+                                                "generate: run `python -m skill.model`"))
+    problems += check_model(model, handled_intents, where=f"{COMMITTED_LOCALE} (generated)")
+    try:
+        manifest = build_manifest(settings=settings)
+    except (ModelSourceError, KeyError) as exc:
+        return problems + [Problem(str(settings.models_dir / "publishing.toml"), repr(exc))], notes
+    locales = generate_locale_models(settings).keys()
+    problems += check_manifest(manifest, locales, model, where="skill.json (generated)")
+    return problems, notes
+
+
+def content_problems(settings: Settings) -> tuple[list[Problem], list[str]]:
+    """Load the content through the content package's own validating loader, when it exists."""
+    try:
+        from skill.domain.content import load_content  # type: ignore[attr-defined]
+    except ImportError:
+        return [], ["content: skipped (skill.domain.content.load_content is not available yet)"]
+    try:
+        takes_dir = bool(inspect.signature(load_content).parameters)
+        load_content(settings.content_dir) if takes_dir else load_content()
+    except Exception as exc:  # noqa: BLE001 - any content failure is reported with its message
+        return [Problem(str(settings.content_dir), f"content does not load: {exc}")], []
+    return [], [f"content: {settings.content_dir} loads and validates"]

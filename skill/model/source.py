@@ -1,0 +1,103 @@
+"""Reading the interaction model's source: model.toml plus the content it draws slot values from.
+
+`load_muscles` is the ONE place that reads content/muscles.toml for the model. When the content
+package exposes `skill.domain.content.load_content`, only this function changes.
+"""
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from skill.settings import Settings
+
+MODEL_SOURCE_NAME = "model.toml"
+PUBLISHING_SOURCE_NAME = "publishing.toml"
+
+
+@dataclass(frozen=True)
+class SlotTypeValue:
+    """One value of a custom slot type as Alexa stores it: an id, a name, its synonyms."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IntentSource:
+    name: str
+    slots: dict[str, str] = field(default_factory=dict)  # slot name -> slot type
+    samples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Everything needed to write one locale's interaction model."""
+
+    invocation_name: str
+    intents: tuple[IntentSource, ...]
+    builtin_intents: tuple[str, ...]
+    content_slot_types: dict[str, str]  # slot type -> content provider name
+
+
+class ModelSourceError(ValueError):
+    """The model source or the content it needs is missing or malformed."""
+
+
+def load_muscles(content_dir: Path) -> list[SlotTypeValue]:
+    """The MUSCLE slot values (ids, names, synonyms) from content/muscles.toml."""
+    path = content_dir / "muscles.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return [SlotTypeValue(id=item["id"], name=item["name"],
+                              synonyms=tuple(item.get("synonyms", ())))
+                for item in data["muscle"]]
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise ModelSourceError(f"{path}: cannot read muscle values: {exc!r}") from exc
+
+
+#: Content provider name (as used in model.toml's [content_slot_types]) -> loader.
+#: Add a provider here when a new slot type is built from content (e.g. medicines).
+CONTENT_PROVIDERS: dict[str, Callable[[Path], list[SlotTypeValue]]] = {
+    "muscles": load_muscles,
+}
+
+
+def load_model_source(models_dir: Path | None = None) -> ModelSource:
+    """Parse interaction_models/model.toml into a ModelSource."""
+    path = (models_dir or Settings().models_dir) / MODEL_SOURCE_NAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        intents = tuple(IntentSource(name=item["name"], slots=dict(item.get("slots", {})),
+                                     samples=tuple(item.get("samples", ())))
+                        for item in data.get("intent", []))
+        return ModelSource(invocation_name=data["invocation_name"], intents=intents,
+                           builtin_intents=tuple(data.get("builtin_intents", ())),
+                           content_slot_types=dict(data.get("content_slot_types", {})))
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise ModelSourceError(f"{path}: {exc!r}") from exc
+
+
+def load_slot_types(source: ModelSource, content_dir: Path | None = None
+                    ) -> dict[str, list[SlotTypeValue]]:
+    """Build every content-backed slot type declared by the source."""
+    content_dir = content_dir or Settings().content_dir
+    types: dict[str, list[SlotTypeValue]] = {}
+    for type_name, provider_name in source.content_slot_types.items():
+        provider = CONTENT_PROVIDERS.get(provider_name)
+        if provider is None:
+            raise ModelSourceError(f"{MODEL_SOURCE_NAME}: slot type {type_name} names an "
+                                   f"unknown content provider {provider_name!r}")
+        types[type_name] = provider(content_dir)
+    return types
+
+
+def load_publishing(models_dir: Path | None = None) -> dict:
+    """The manifest's words (names, descriptions, phrases) from publishing.toml."""
+    path = (models_dir or Settings().models_dir) / PUBLISHING_SOURCE_NAME
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ModelSourceError(f"{path}: {exc!r}") from exc

@@ -1,0 +1,165 @@
+"""`cramp-helper simulate`: the interactive and scripted front end of the simulator."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from skill.model.generate import LOCALES, generate_locale_models
+from skill.settings import Settings
+from skill.simulator.resolver import Resolver
+from skill.simulator.session import SILENCE_COMMAND, Conversation, Turn
+from skill.simulator.speaker import NOT_INSTALLED, Speaker
+from skill.simulator.ssml import SsmlError, render, segments, speech_ssml
+from skill.simulator.transport import (
+    DEFAULT_URL,
+    HttpTransport,
+    InProcessTransport,
+    TransportError,
+)
+
+HELP_TEXT = f"""Say what you'd say to Alexa, e.g. "open leg cramp helper", "my calf is cramping",
+"next", "time it for twenty seconds", "is this serious", "stop".
+  intent <Name> [slot=value ...]   send an intent directly (e.g. intent StretchTimerIntent duration=PT20S)
+  {SILENCE_COMMAND}                         stay silent until Alexa gives up (SessionEndedRequest)
+  :quit                            leave (or Ctrl-D)"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--url", default=DEFAULT_URL,
+                        help=f"the running webhook (default {DEFAULT_URL})")
+    target.add_argument("--in-process", action="store_true",
+                        help="run the skill inside this process (no server needed)")
+    parser.add_argument("--script", type=Path,
+                        help="one utterance per line (# comments); exit 1 if a turn is unanswered")
+    parser.add_argument("--json", action="store_true", help="print each raw request and response")
+    parser.add_argument("--speak", action="store_true", help="speak answers through espeak-ng")
+    parser.add_argument("--locale", default="en-US", choices=LOCALES)
+    parser.add_argument("--screen", action="store_true", help="a device with a screen")
+
+
+def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+    stdin, out = stdin or sys.stdin, out or sys.stdout
+    try:
+        model = generate_locale_models(Settings.from_env())[args.locale]
+        transport = InProcessTransport() if args.in_process else HttpTransport(args.url)
+    except Exception as exc:  # noqa: BLE001 - start-up problems end with one clear line
+        print(f"cramp-helper simulate: cannot start: {exc}", file=sys.stderr)
+        return 1
+    conversation = Conversation(Resolver(model), transport, args.locale, args.screen)
+    speaker = Speaker() if args.speak else None
+    if speaker and not speaker.available:
+        print(NOT_INSTALLED, file=out)
+        speaker = None
+    if args.script:
+        try:
+            lines = script_lines(args.script.read_text(encoding="utf-8"))
+        except OSError as exc:
+            print(f"cramp-helper simulate: cannot read {args.script}: {exc}", file=sys.stderr)
+            return 1
+        return run_script(conversation, lines, args.json, speaker, out)
+    return run_interactive(conversation, args.json, speaker, stdin, out)
+
+
+def script_lines(text: str) -> list[str]:
+    """Utterances from a script: blank lines and # comments are skipped."""
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+def run_script(conversation: Conversation, lines: list[str], show_json: bool,
+               speaker: Speaker | None, out: TextIO) -> int:
+    unanswered = []
+    for number, line in enumerate(lines, start=1):
+        print(f"\n[{number}] you> {line}", file=out)
+        turn = take_turn(conversation, line, show_json, speaker, out)
+        if turn is None:
+            return 1
+        if not turn.answered:
+            unanswered.append(number)
+    print(f"\n{len(lines)} turns, {len(lines) - len(unanswered)} answered"
+          + (f"; NO ANSWER on turn(s) {', '.join(map(str, unanswered))}" if unanswered else ""),
+          file=out)
+    return 1 if unanswered else 0
+
+
+def run_interactive(conversation: Conversation, show_json: bool, speaker: Speaker | None,
+                    stdin: TextIO, out: TextIO) -> int:
+    print(HELP_TEXT, file=out)
+    while True:
+        print("\nyou> ", end="", file=out, flush=True)
+        line = stdin.readline()
+        if not line or line.strip() in (":quit", ":q"):
+            print(file=out)
+            return 0
+        if line.strip() in (":help", "?"):
+            print(HELP_TEXT, file=out)
+            continue
+        if line.strip() and take_turn(conversation, line.strip(), show_json, speaker, out) is None:
+            return 1
+
+
+def take_turn(conversation: Conversation, line: str, show_json: bool,
+              speaker: Speaker | None, out: TextIO) -> Turn | None:
+    """One turn, printed. None when the skill cannot be reached at all."""
+    try:
+        turn = conversation.say(line)
+    except TransportError as exc:
+        print(f"error: {exc}", file=out)
+        return None
+    print_turn(turn, show_json, out)
+    if speaker and turn.response.get("outputSpeech"):
+        speaker.speak(_segments_or_empty(speech_ssml(turn.response["outputSpeech"])))
+    return turn
+
+
+def _segments_or_empty(ssml: str | None):  # noqa: ANN202
+    try:
+        return segments(ssml) if ssml else []
+    except SsmlError:
+        return []
+
+
+def print_turn(turn: Turn, show_json: bool, out: TextIO) -> None:
+    if turn.error:
+        print(f"error: {turn.error}", file=out)
+        return
+    if turn.resolution:
+        print(f"heard: {turn.resolution.describe()}", file=out)
+    for note in turn.notes:
+        print(f"note: {note}", file=out)
+    if show_json and turn.request:
+        print("request: " + json.dumps(turn.request, indent=2), file=out)
+    reply = turn.reply
+    if reply is None:
+        return
+    if show_json:
+        print("response: " + (json.dumps(reply.body, indent=2) if reply.body else reply.text),
+              file=out)
+    if reply.status != 200 or reply.body is None:
+        print(f"NO ANSWER: HTTP {reply.status} {reply.text.strip()[:200]}", file=out)
+        return
+    for label, line in describe_response(turn.response, turn.session_open):
+        print(f"{label}: {line}", file=out)
+    if not turn.answered:
+        print("NO ANSWER: silence with the session left open", file=out)
+
+
+def describe_response(response: dict, session_open: bool) -> list[tuple[str, str]]:
+    """(label, text) lines: speech, reprompt, card, session state."""
+    lines = []
+    speech = speech_ssml(response.get("outputSpeech"))
+    lines.append(("alexa", render(speech) if speech else "(silence)"))
+    reprompt = speech_ssml((response.get("reprompt") or {}).get("outputSpeech"))
+    if reprompt:
+        lines.append(("reprompt", render(reprompt)))
+    card = response.get("card")
+    if isinstance(card, dict):
+        body = card.get("content") or card.get("text") or ""
+        lines.append(("card", f"[{card.get('type')}] {card.get('title', '')}: "
+                              f"{' '.join(str(body).split())}".rstrip(": ")))
+    lines.append(("session", "open (listening)" if session_open else "ended"))
+    return lines

@@ -1,0 +1,301 @@
+"""Utterance -> intent and slots, from the interaction model's own samples and slot values.
+
+Order, as a device would feel it: launch phrases ("open leg cramp helper"), one-shots
+("ask leg cramp helper <utterance>"), then an exact match (a sample, a built-in phrase, or a
+sample with {slot} placeholders whose slot values resolve), then the closest sample (difflib,
+with a confidence), else AMAZON.FallbackIntent.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from skill.simulator.builtins import BUILTIN_PHRASES
+from skill.simulator.duration import find_duration, parse_duration
+from skill.simulator.similarity import (
+    IntentWordWeights,
+    content_words,
+    order_ratio,
+    stems,
+)
+
+FALLBACK_INTENT = "AMAZON.FallbackIntent"
+DURATION_TYPE = "AMAZON.DURATION"
+#: At or below this similarity the closest sample is not close enough: Fallback. Calibrated on
+#: the annotation set (0.45 best; 0.6 sends many in-domain phrasings to Fallback). A close
+#: match also needs one shared content word, which keeps out-of-domain requests out.
+CLOSE_MATCH_THRESHOLD = 0.45
+LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "run", "use", "talk to", "play")
+ONE_SHOT_VERBS = ("ask", "tell")
+ONE_SHOT_CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
+#: An unresolved custom slot value only counts in an exact match with this much context.
+MIN_LITERAL_WORDS_FOR_UNKNOWN_VALUE = 2
+MAX_UNKNOWN_VALUE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class ResolvedSlot:
+    """A slot as Alexa fills it: what was heard and, for custom types, entity resolution."""
+
+    name: str
+    value: str
+    slot_type: str
+    resolved_id: str | None = None
+    resolved_name: str | None = None
+    status: str | None = None  # ER_SUCCESS_MATCH / ER_SUCCESS_NO_MATCH, custom types only
+
+    def describe(self) -> str:
+        if self.status == "ER_SUCCESS_MATCH":
+            return f"{self.name}={self.resolved_id}"
+        if self.status == "ER_SUCCESS_NO_MATCH":
+            return f"{self.name}={self.value!r} (no match)"
+        return f"{self.name}={self.value}"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    request_type: str             # "LaunchRequest" or "IntentRequest"
+    intent: str | None
+    slots: dict[str, ResolvedSlot] = field(default_factory=dict)
+    method: str = "exact"         # launch, exact, close, fallback, direct
+    confidence: float = 1.0
+    one_shot: bool = False        # "ask leg cramp helper ...": a new session
+    matched: str | None = None    # the sample or phrase it matched
+
+    def describe(self) -> str:
+        if self.request_type == "LaunchRequest":
+            return "LaunchRequest (launch phrase)"
+        slots = " ".join(slot.describe() for slot in self.slots.values())
+        how = {"close": f"close match {self.confidence:.2f}",
+               "fallback": f"no match; closest {self.confidence:.2f}"}.get(self.method, self.method)
+        one_shot = ", one-shot" if self.one_shot else ""
+        return f"{self.intent}{' ' + slots if slots else ''} ({how}{one_shot})"
+
+
+def normalize(text: str) -> str:
+    """Lower case, words and apostrophes only, single spaces, no leading wake word."""
+    text = text.lower().replace("\u2019", "'").replace("-", " ").replace("_", " ")
+    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    words = [w.strip("'") for w in text.split()]
+    words = [w for w in words if w]
+    if words[:1] == ["alexa"]:
+        words = words[1:]
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class _Template:
+    intent: str
+    sample: str
+    pattern: re.Pattern[str] | None   # None for a sample without slots
+    slot_order: tuple[str, ...]
+    literal_words: int
+    typed_tokens: tuple[str, ...]     # slots replaced by <TYPE> markers, stemmed
+    words: frozenset[str]             # its content words, for the word-overlap score
+
+
+class Resolver:
+    """Built once from an interaction model; `resolve(text)` is pure and fast."""
+
+    def __init__(self, model: dict[str, Any],
+                 builtin_phrases: dict[str, tuple[str, ...]] = BUILTIN_PHRASES) -> None:
+        language = model["interactionModel"]["languageModel"]
+        self.invocation_name: str = language["invocationName"]
+        self.intent_slots: dict[str, dict[str, str]] = {
+            i["name"]: {s["name"]: s["type"] for s in i.get("slots", [])}
+            for i in language["intents"]}
+        self.entities = _entity_index(language.get("types", []))
+        self.literals: dict[str, tuple[str, str]] = {}
+        self.templates: list[_Template] = []
+        for intent in language["intents"]:
+            # A built-in's own samples (if the model extends it) come first, then stand-ins.
+            samples = dict.fromkeys([*intent.get("samples", []),
+                                     *builtin_phrases.get(intent["name"], ())])
+            for sample in samples:
+                self._add_sample(intent["name"], sample)
+        words_by_intent: dict[str, set[str]] = {}
+        for template in self.templates:
+            words_by_intent.setdefault(template.intent, set()).update(template.words)
+        self.weights = IntentWordWeights(words_by_intent)
+        # Words the custom samples use around their slots: never a slot value themselves.
+        self.sample_vocabulary = frozenset(
+            w for t in self.templates if not t.intent.startswith("AMAZON.")
+            for w in t.sample.lower().split() if not w.startswith("{"))
+
+    # --- building -------------------------------------------------------------------------
+
+    def _add_sample(self, intent: str, sample: str) -> None:
+        text = " ".join(sample.lower().split())
+        slot_names = tuple(re.findall(r"\{(\w+)\}", text))
+        types = self.intent_slots.get(intent, {})
+        typed = stems(f"<{types.get(w[1:-1], '?')}>" if w.startswith("{") else w
+                      for w in re.sub(r"(\{\w+\})", r" \1 ", text).split())
+        literal_words = sum(1 for w in typed if not w.startswith("<"))
+        pattern = None
+        if slot_names:
+            parts = re.split(r"\{(\w+)\}", text)
+            regex = "".join(f"(?P<{part}>.+?)" if i % 2 else re.escape(part)
+                            for i, part in enumerate(parts))
+            pattern = re.compile(regex)
+        else:
+            self.literals.setdefault(normalize(text), (intent, sample))
+        self.templates.append(_Template(intent, sample, pattern, slot_names, literal_words,
+                                        typed, content_words(typed)))
+
+    # --- resolving ------------------------------------------------------------------------
+
+    def resolve(self, utterance: str) -> Resolution:
+        """What Alexa would send for this utterance."""
+        text = normalize(utterance)
+        launch = self._launch_or_one_shot(text)
+        if launch is not None:
+            return launch
+        return self.match_intent(text)
+
+    def _launch_or_one_shot(self, text: str) -> Resolution | None:
+        name = re.escape(self.invocation_name)
+        verbs = "|".join(LAUNCH_VERBS)
+        if re.fullmatch(rf"(?:(?:{verbs}) )?(?:the )?{name}", text):
+            return Resolution("LaunchRequest", None, method="launch")
+        one_shot = re.fullmatch(rf"(?:{'|'.join(ONE_SHOT_VERBS)}) (?:the )?{name}(?: (.*))?", text)
+        if not one_shot:
+            return None
+        rest = (one_shot.group(1) or "").split()
+        while rest and rest[0] in ONE_SHOT_CONNECTORS:
+            rest = rest[1:]
+        if not rest:
+            return Resolution("LaunchRequest", None, method="launch")
+        resolution = self.match_intent(" ".join(rest))
+        return Resolution(resolution.request_type, resolution.intent, resolution.slots,
+                          resolution.method, resolution.confidence, True, resolution.matched)
+
+    def match_intent(self, text: str) -> Resolution:
+        """Exact, then close, then Fallback, for text already normalised."""
+        if text in self.literals:
+            intent, sample = self.literals[text]
+            return Resolution("IntentRequest", intent, method="exact", matched=sample)
+        exact = self._pattern_match(text)
+        if exact is not None:
+            return exact
+        return self._close_match(text)
+
+    def _pattern_match(self, text: str) -> Resolution | None:
+        best: tuple[tuple[int, int], Resolution] | None = None
+        for template in self.templates:
+            if template.pattern is None:
+                continue
+            found = template.pattern.fullmatch(text)
+            if not found:
+                continue
+            slots = self._fill_slots(template, found.groupdict())
+            if slots is None:
+                continue
+            all_known = all(s.status != "ER_SUCCESS_NO_MATCH" for s in slots.values())
+            score = (1 if all_known else 0, template.literal_words)
+            if best is None or score > best[0]:
+                best = (score, Resolution("IntentRequest", template.intent, slots,
+                                          method="exact", matched=template.sample))
+        return best[1] if best else None
+
+    def _fill_slots(self, template: _Template, captured: dict[str, str]
+                    ) -> dict[str, ResolvedSlot] | None:
+        """Slot values for a pattern match, or None when a value cannot fill its slot."""
+        slots = {}
+        types = self.intent_slots[template.intent]
+        for name, value in captured.items():
+            slot = self.resolve_slot(name, types[name], value)
+            if slot is None:
+                return None
+            if slot.status == "ER_SUCCESS_NO_MATCH" and not self._plausible_unknown(
+                    template, slot.slot_type, value):
+                return None
+            slots[name] = slot
+        return slots
+
+    def _plausible_unknown(self, template: _Template, slot_type: str, value: str) -> bool:
+        """Would Alexa hear this unlisted value as the slot? Not when the template is mostly
+        slot, the value is long, it holds a listed value, or it is the samples' own words."""
+        words = value.split()
+        if (template.literal_words < MIN_LITERAL_WORDS_FOR_UNKNOWN_VALUE
+                or len(words) > MAX_UNKNOWN_VALUE_WORDS):
+            return False
+        if any(_find_span(words, known.split()) is not None
+               for known in self.entities.get(slot_type, {})):
+            return False
+        return not all(w in self.sample_vocabulary for w in words)
+
+    def resolve_slot(self, name: str, slot_type: str, value: str) -> ResolvedSlot | None:
+        """Fill one slot from a heard value: entity resolution for custom types, ISO 8601
+        for durations. None when the value cannot be that type (e.g. "soon" as a duration)."""
+        if slot_type == DURATION_TYPE:
+            iso = value.upper() if re.fullmatch(r"(?i)p[0-9tdhms.w]+", value) else parse_duration(value)
+            return ResolvedSlot(name, iso, slot_type) if iso else None
+        if slot_type.startswith("AMAZON."):
+            return ResolvedSlot(name, value, slot_type)
+        entity = self.entities.get(slot_type, {}).get(normalize(value))
+        if entity:
+            return ResolvedSlot(name, value, slot_type, entity[0], entity[1], "ER_SUCCESS_MATCH")
+        return ResolvedSlot(name, value, slot_type, status="ER_SUCCESS_NO_MATCH")
+
+    def _close_match(self, text: str) -> Resolution:
+        typed, found = self._typed_tokens(text)
+        tokens = stems(typed)
+        words = content_words(tokens)
+        best_score, best = (0.0, 0.0), None
+        for template in self.templates:
+            if words and template.words and not words & template.words:
+                continue  # sharing only "what is the" is not being close
+            order = order_ratio(tokens, template.typed_tokens)
+            overlap = self.weights.cosine(words, template.words)
+            score = (max(order, overlap), min(order, overlap))  # ties: the other view decides
+            if score > best_score:
+                best_score, best = score, template
+        best_score = best_score[0]
+        if best is None or best_score <= CLOSE_MATCH_THRESHOLD:
+            return Resolution("IntentRequest", FALLBACK_INTENT, method="fallback",
+                              confidence=round(best_score, 2))
+        slots = {}
+        for name, slot_type in self.intent_slots[best.intent].items():
+            if slot_type in found:
+                slot = self.resolve_slot(name, slot_type, found[slot_type])
+                if slot is not None:
+                    slots[name] = slot
+        return Resolution("IntentRequest", best.intent, slots, method="close",
+                          confidence=round(best_score, 2), matched=best.sample)
+
+    def _typed_tokens(self, text: str) -> tuple[list[str], dict[str, str]]:
+        """The words with known slot values replaced by <TYPE> markers, and those values."""
+        words = text.split()
+        found: dict[str, str] = {}
+        duration = find_duration(words)
+        if duration:
+            found[DURATION_TYPE] = " ".join(words[duration.start:duration.end])
+            words = words[:duration.start] + [f"<{DURATION_TYPE}>"] + words[duration.end:]
+        for type_name, index in self.entities.items():
+            for phrase in sorted(index, key=lambda p: -len(p.split())):
+                span = _find_span(words, phrase.split())
+                if span is not None:
+                    found[type_name] = phrase
+                    words = words[:span] + [f"<{type_name}>"] + words[span + len(phrase.split()):]
+                    break
+        return words, found
+
+
+def _find_span(words: list[str], phrase: list[str]) -> int | None:
+    for i in range(len(words) - len(phrase) + 1):
+        if words[i:i + len(phrase)] == phrase:
+            return i
+    return None
+
+
+def _entity_index(types: list[dict[str, Any]]) -> dict[str, dict[str, tuple[str, str]]]:
+    """slot type -> spoken form (value or synonym, normalised) -> (id, canonical name)."""
+    index: dict[str, dict[str, tuple[str, str]]] = {}
+    for slot_type in types:
+        spoken = index.setdefault(slot_type["name"], {})
+        for value in slot_type.get("values", []):
+            name = value["name"]["value"]
+            for word in [name] + list(value["name"].get("synonyms", [])):
+                spoken.setdefault(normalize(word), (value.get("id") or name, name))
+    return index

@@ -1,0 +1,211 @@
+"""The interaction model: generated from one source, matching the content, passing every check."""
+from __future__ import annotations
+
+import copy
+import tomllib
+
+import pytest
+
+from skill.handlers import HANDLED_INTENTS
+from skill.model.checks import check_manifest, check_model, invocation_name_problems
+from skill.model.generate import (
+    LOCALES,
+    committed_model_path,
+    generate_model,
+    model_json_text,
+)
+from skill.model.manifest import build_manifest
+from skill.model.package import check_project
+from skill.settings import Settings
+
+CUSTOM_INTENTS = {"ReliefStepsIntent", "StretchTimerIntent", "IsItSeriousIntent"}
+BUILTINS = {f"AMAZON.{n}Intent" for n in (
+    "Help", "Stop", "Cancel", "Fallback", "NavigateHome", "Next", "Previous", "Repeat",
+    "StartOver", "Yes", "No", "Pause", "Resume")}
+
+
+@pytest.fixture(scope="module")
+def model() -> dict:
+    return generate_model()
+
+
+def intents_of(model: dict) -> dict[str, dict]:
+    return {i["name"]: i for i in model["interactionModel"]["languageModel"]["intents"]}
+
+
+def reasons(problems) -> str:  # noqa: ANN001
+    return "\n".join(str(p) for p in problems)
+
+
+def test_committed_model_is_what_the_generator_writes(model):
+    committed = committed_model_path().read_text(encoding="utf-8")
+    assert committed == model_json_text(model), "run `python -m skill.model` and commit"
+
+
+def test_model_passes_every_check(model):
+    assert check_model(model, HANDLED_INTENTS) == []
+
+
+def test_sources_pass_the_project_check():
+    problems, _notes = check_project(Settings(), HANDLED_INTENTS)
+    assert problems == [], reasons(problems)
+
+
+def test_invocation_name_and_intents_are_exactly_the_specified_ones(model):
+    language = model["interactionModel"]["languageModel"]
+    assert language["invocationName"] == "leg cramp helper"
+    assert set(intents_of(model)) == CUSTOM_INTENTS | BUILTINS
+
+
+def test_slots_are_declared_as_specified(model):
+    intents = intents_of(model)
+    slots = {name: {s["name"]: s["type"] for s in intents[name].get("slots", [])}
+             for name in CUSTOM_INTENTS}
+    assert slots == {"ReliefStepsIntent": {"muscle": "MUSCLE"},
+                     "StretchTimerIntent": {"muscle": "MUSCLE", "duration": "AMAZON.DURATION"},
+                     "IsItSeriousIntent": {}}
+
+
+@pytest.mark.parametrize("intent", sorted(CUSTOM_INTENTS))
+def test_each_custom_intent_has_at_least_thirty_samples(model, intent):
+    assert len(intents_of(model)[intent]["samples"]) >= 30
+
+
+def test_slot_bearing_intents_have_slot_variants(model):
+    intents = intents_of(model)
+    assert any("{muscle}" in s for s in intents["ReliefStepsIntent"]["samples"])
+    timer = intents["StretchTimerIntent"]["samples"]
+    assert any("{duration}" in s for s in timer) and any("{muscle}" in s for s in timer)
+
+
+def test_muscle_values_come_from_the_content_file(model):
+    content = tomllib.loads((Settings().content_dir / "muscles.toml").read_text(encoding="utf-8"))
+    expected = [{"id": m["id"], "name": {"value": m["name"], "synonyms": m["synonyms"]}}
+                for m in content["muscle"]]
+    types = {t["name"]: t for t in model["interactionModel"]["languageModel"]["types"]}
+    assert types["MUSCLE"]["values"] == expected
+    assert {v["id"] for v in expected} >= {"CALF", "FOOT", "THIGH_FRONT", "THIGH_BACK"}
+
+
+def test_a_content_change_reaches_the_generated_model(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    content.joinpath("muscles.toml").write_text(
+        '[[muscle]]\nid = "SHIN"\nname = "shin"\nsynonyms = ["front of my leg"]\n')
+    model = generate_model(Settings(content_dir=content))
+    values = model["interactionModel"]["languageModel"]["types"][0]["values"]
+    assert values == [{"id": "SHIN", "name": {"value": "shin", "synonyms": ["front of my leg"]}}]
+
+
+# --- each rule catches what it is for -------------------------------------------------------
+
+def mutated(model: dict, change) -> dict:  # noqa: ANN001
+    copy_ = copy.deepcopy(model)
+    change(intents_of(copy_), copy_["interactionModel"]["languageModel"])
+    return copy_
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda i, lm: i["IsItSeriousIntent"]["samples"].append("is my {muscle} serious"),
+     "undeclared slot 'muscle'"),
+    (lambda i, lm: i["ReliefStepsIntent"]["slots"][0].update(type="BODY_PART"),
+     "unknown type 'BODY_PART'"),
+    (lambda i, lm: i["IsItSeriousIntent"]["samples"].append("time it"),
+     "appears in StretchTimerIntent and IsItSeriousIntent"),
+    (lambda i, lm: i["IsItSeriousIntent"]["samples"].append("Is  this serious"),
+     "appears in IsItSeriousIntent and IsItSeriousIntent"),
+    (lambda i, lm: i["ReliefStepsIntent"]["samples"].append("my leg " * 40),
+     "longer than 200"),
+    (lambda i, lm: i["ReliefStepsIntent"]["samples"].append("is it 10 minutes?"),
+     "spell numbers out"),
+    (lambda i, lm: i["StretchTimerIntent"]["samples"].append("{muscle} {duration}"),
+     "two slots with no words between"),
+    (lambda i, lm: lm["intents"].remove(i["AMAZON.StopIntent"]),
+     "required built-in AMAZON.StopIntent is missing"),
+    (lambda i, lm: lm["intents"].append({"name": "WeatherIntent", "samples": ["weather"]}),
+     "intent WeatherIntent has no handler"),
+    (lambda i, lm: lm["intents"].remove(i["AMAZON.PauseIntent"]),
+     "a handler answers AMAZON.PauseIntent, which the model does not declare"),
+    (lambda i, lm: lm["types"][0]["values"][1]["name"]["synonyms"].append("calves"),
+     "'calves' resolves to both CALF and FOOT"),
+    (lambda i, lm: lm.update(intents="not a list"),
+     "InteractionModelData cannot read it"),
+])
+def test_model_check_reports_each_kind_of_problem(model, change, expected):
+    problems = reasons(check_model(mutated(model, change), HANDLED_INTENTS, where="m.json"))
+    assert expected in problems
+    assert problems.startswith("m.json")
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("leg cramp helper", None),
+    ("mom's cramp helper", None),
+    ("cramps", "two or more words"),
+    ("Leg Cramp Helper", "only lower-case"),
+    ("leg cramp helper two", None),
+    ("leg cramp helper 2", "only lower-case"),
+    ("alexa cramp helper", "alexa"),
+    ("open cramp helper", "open"),
+    ("cramp helper skill", "skill"),
+    ("tell cramp app", "app, tell"),
+])
+def test_invocation_name_rules(name, expected):
+    problems = reasons(invocation_name_problems(name, "m"))
+    if expected is None:
+        assert problems == ""
+    else:
+        assert expected in problems
+
+
+# --- manifest -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:
+    return build_manifest("https://cramp.example.com/alexa")
+
+
+def test_manifest_passes_every_check(manifest, model):
+    assert check_manifest(manifest, LOCALES, model) == []
+
+
+def test_manifest_carries_the_disclaimer_flags_and_event_subscription(manifest):
+    body = manifest["manifest"]
+    for locale in LOCALES:
+        info = body["publishingInformation"]["locales"][locale]
+        assert "not a substitute for professional medical advice" in info["description"]
+        assert "call your local emergency number" in info["description"]
+        assert info["examplePhrases"][0] == "Alexa, open leg cramp helper"
+    assert body["publishingInformation"]["category"] == "HEALTH_AND_FITNESS"
+    assert body["privacyAndCompliance"]["usesPersonalInfo"] is False
+    assert body["privacyAndCompliance"]["allowsPurchases"] is False
+    assert body["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
+    assert body["events"]["endpoint"] == body["apis"]["custom"]["endpoint"] == {
+        "uri": "https://cramp.example.com/alexa", "sslCertificateType": "Trusted"}
+
+
+def edit_manifest(manifest: dict, change) -> dict:  # noqa: ANN001
+    copy_ = copy.deepcopy(manifest)
+    change(copy_["manifest"], copy_["manifest"]["publishingInformation"]["locales"]["en-GB"])
+    return copy_
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda m, gb: gb.update(description="A cramp helper."), "lacks the health disclaimer"),
+    (lambda m, gb: gb.update(examplePhrases=["Alexa, start cramp help"]),
+     "first example phrase must be"),
+    (lambda m, gb: gb["examplePhrases"].__setitem__(2, "Alexa, ask leg cramp helper to sing"),
+     "matches no sample"),
+    (lambda m, gb: m["apis"]["custom"]["endpoint"].update(uri="http://insecure.example.com"),
+     "must be an https:// address"),
+    (lambda m, gb: m["apis"]["custom"]["endpoint"].update(sslCertificateType="Homemade"),
+     "SkillManifestEnvelope cannot read it"),
+    (lambda m, gb: m["events"].update(subscriptions=[]), "lacks SKILL_DISABLED"),
+    (lambda m, gb: m["privacyAndCompliance"].update(usesPersonalInfo=True),
+     "usesPersonalInfo must be false"),
+    (lambda m, gb: m["publishingInformation"]["locales"].pop("en-IN"),
+     "differ from the interaction models'"),
+    (lambda m, gb: gb.update(summary="x" * 161), "summary is longer than 160"),
+])
+def test_manifest_check_reports_each_kind_of_problem(manifest, model, change, expected):
+    problems = reasons(check_manifest(edit_manifest(manifest, change), LOCALES, model))
+    assert expected in problems
