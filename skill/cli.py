@@ -18,6 +18,14 @@ def main(argv: list[str] | None = None) -> int:
                        help="turn request verification off (your own machine only)")
     serve.set_defaults(run=run_serve)
 
+    from skill import bench
+
+    bench_parser = commands.add_parser(
+        "bench", help="measure the skill against a hello-world floor on the same stack",
+        description=bench.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    bench.add_arguments(bench_parser)
+    bench_parser.set_defaults(run=bench.run)
+
     args = parser.parse_args(argv)
     return args.run(args)
 

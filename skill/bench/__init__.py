@@ -1,0 +1,109 @@
+"""`cramp-helper bench` (or `python -m skill.bench`): the skill against its own floor.
+
+Starts the real HTTP server (gunicorn, 1 sync worker, on a loopback socket) for the real
+skill on its default SQLite store (a temp file) and for a hello-world skill on the
+identical stack (`skill.bench.floor`), with request verification ON and then OFF; posts
+Alexa-signed requests (a throwaway CA, trusted only inside the benchmark's servers, see
+`skill.bench.server`) for a fixed mix; prints a Markdown table of median and p99
+latency, requests/s at 1 and 16 clients, cold start and RSS per worker, the skill/floor
+ratios, a 2-worker run, and the issue's targets with PASS/FAIL.
+
+Why sync workers: every request is CPU-bound (JSON, RSA signature check, the skill's
+own work) and short, so threads inside one worker would only share one GIL; a sync
+worker answers one request at a time with the least per-request overhead, and scaling
+is by workers (processes). In production it sits behind a TLS-terminating, buffering
+proxy (Alexa requires HTTPS on 443), which is exactly what gunicorn's docs ask of sync
+workers. `--worker-class gthread` measures the alternative.
+
+The module itself imports nothing heavy; the benchmark's machinery loads on `run`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The bench flags (shared by `cramp-helper bench` and `python -m skill.bench`)."""
+    from skill.bench.runner import Options
+
+    d = Options()
+    parser.add_argument("--requests", type=int, default=d.requests,
+                        help="requests per configuration at 1 client (default %(default)s)")
+    parser.add_argument("--concurrent-requests", type=int, default=d.concurrent_requests,
+                        help="requests per configuration at --concurrency clients "
+                             "(default %(default)s)")
+    parser.add_argument("--concurrency", type=int, default=d.concurrency,
+                        help="concurrent clients for the loaded runs (default %(default)s)")
+    parser.add_argument("--warmup", type=int, default=d.warmup,
+                        help="unrecorded requests before measuring (default %(default)s)")
+    parser.add_argument("--cold-starts", type=int, default=d.cold_starts,
+                        help="cold-start samples per configuration (default %(default)s)")
+    parser.add_argument("--two-worker-requests", type=int, default=d.two_worker_requests,
+                        help="requests for the 2-worker run; 0 skips it (default %(default)s)")
+    parser.add_argument("--worker-class", choices=("sync", "gthread"), default=d.worker_class,
+                        help="gunicorn worker class (default %(default)s)")
+    parser.add_argument("--threads", type=int, default=d.threads,
+                        help="threads per worker for gthread (default %(default)s)")
+    parser.add_argument("--time-cap", type=float, default=d.time_cap_s,
+                        help="seconds the whole run may take; later parts are skipped "
+                             "(default %(default)s)")
+    parser.add_argument("--json", metavar="PATH",
+                        help="also write the full results as JSON to PATH ('-' for stdout)")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 when a target fails (not only on errors)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the benchmark, print the table; 1 on errors (or failed targets with --strict)."""
+    from skill.bench.report import markdown, targets
+    from skill.bench.runner import Options, ServerFailed, run_benchmark
+
+    options = Options(
+        requests=args.requests, concurrent_requests=args.concurrent_requests,
+        concurrency=args.concurrency, warmup=args.warmup, cold_starts=args.cold_starts,
+        two_worker_requests=args.two_worker_requests, worker_class=args.worker_class,
+        threads=args.threads, time_cap_s=args.time_cap)
+
+    def progress(line: str) -> None:
+        if not args.quiet:
+            print(line, file=sys.stderr, flush=True)
+
+    try:
+        results = run_benchmark(options, progress)
+    except ServerFailed as exc:
+        print(f"cramp-helper bench: {exc}", file=sys.stderr)
+        return 1
+    verdicts = targets(results)
+    results["targets"] = [t.as_dict() for t in verdicts]
+    if args.json:
+        text = json.dumps(results, indent=2)
+        if args.json == "-":
+            print(text)
+        else:
+            with open(args.json, "w", encoding="utf-8") as out:
+                out.write(text + "\n")
+    if args.json != "-":
+        print(markdown(results))
+        answers = results["warm_up_answers"]
+        if answers:
+            print("\nWhat the skill answered in the warm-up conversation (check it is the real skill):",
+                  file=sys.stderr)
+            for turn, ssml in answers.items():
+                print(f"  {turn}: {ssml}", file=sys.stderr)
+    errors = sum(r["errors"] for c in results["configs"].values() for r in c["runs"].values())
+    if errors:
+        print(f"cramp-helper bench: {errors} requests were not answered with a 200", file=sys.stderr)
+        return 1
+    if args.strict and any(t.passed is False for t in verdicts):
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m skill.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
