@@ -42,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="cold-start samples per configuration (default %(default)s)")
     parser.add_argument("--two-worker-requests", type=int, default=d.two_worker_requests,
                         help="requests for the 2-worker run; 0 skips it (default %(default)s)")
+    parser.add_argument("--startup-probes", type=int, default=d.startup_probes,
+                        help="fresh interpreters per kind for the worker start-up profile; "
+                             "0 skips it (default %(default)s)")
     parser.add_argument("--worker-class", choices=("sync", "gthread"), default=d.worker_class,
                         help="gunicorn worker class (default %(default)s)")
     parser.add_argument("--threads", type=int, default=d.threads,
@@ -58,13 +61,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the benchmark, print the table; 1 on errors (or failed targets with --strict)."""
+    from skill.bench.imports import markdown as startup_markdown
     from skill.bench.report import markdown, targets
     from skill.bench.runner import Options, ServerFailed, run_benchmark
 
     options = Options(
         requests=args.requests, concurrent_requests=args.concurrent_requests,
         concurrency=args.concurrency, warmup=args.warmup, cold_starts=args.cold_starts,
-        two_worker_requests=args.two_worker_requests, worker_class=args.worker_class,
+        two_worker_requests=args.two_worker_requests, startup_probes=args.startup_probes,
+        worker_class=args.worker_class,
         threads=args.threads, time_cap_s=args.time_cap)
 
     def progress(line: str) -> None:
@@ -87,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
                 out.write(text + "\n")
     if args.json != "-":
         print(markdown(results))
+        if results["startup"]:
+            print("\n" + startup_markdown(results["startup"]))
         answers = results["warm_up_answers"]
         if answers:
             print("\nWhat the skill answered in the warm-up conversation (check it is the real skill):",

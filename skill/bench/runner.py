@@ -19,7 +19,9 @@ from typing import Any
 
 from skill.bench.client import Connection, RunResult, run_load
 from skill.bench.mix import MIX, learn_session_attributes, signed_batch
-from skill.bench.servers import HOST, BenchServer, ServerFailed, ServerSpec, TrustFiles
+from skill.bench.imports import probe
+from skill.bench.servers import (
+    HOST, BenchServer, ServerFailed, ServerSpec, TrustFiles, server_environment)
 
 #: Alexa's timestamp window is 150 s: a batch must be sent well within it.
 BATCH_VALID_S = 120.0
@@ -35,6 +37,7 @@ class Options:
     warmup: int = 100
     cold_starts: int = 5             # samples per configuration (the measured server is one)
     two_worker_requests: int = 2000  # skill, verify ON, 2 workers, 16 clients; 0 skips it
+    startup_probes: int = 3          # fresh interpreters per kind for the start-up profile
     worker_class: str = "sync"
     threads: int = 1
     time_cap_s: float = 240.0
@@ -73,6 +76,7 @@ class Benchmark:
         self.attributes: dict[str, dict[str, Any]] | None = None
         self.warm_up_answers: dict[str, str] = {}
         self.missing: list[str] = []
+        self.startup: dict[str, dict[str, Any]] = {}
         self._starts = 0
 
     def specs(self) -> list[ServerSpec]:
@@ -96,6 +100,8 @@ class Benchmark:
                         self.results[spec.key].cold_starts_s.append(self._start(server))
             for spec in specs:
                 self._measure(spec, (1, self.options.concurrency))
+            if self.options.startup_probes > 0:
+                self._probe_startup()
             if self.options.two_worker_requests > 0:
                 o = self.options
                 spec = ServerSpec("skill", True, 2, o.worker_class, o.threads)
@@ -123,6 +129,17 @@ class Benchmark:
                 result.runs[concurrency] = run
                 self.progress(f"  {spec.label}, {concurrency} clients: {describe(run)}")
             result.rss_kib = server.worker_rss_kib()
+
+    def _probe_startup(self) -> None:
+        for kind in ("skill", "floor"):
+            if not self._time_left(f"start-up profile of the {kind}"):
+                return
+            spec = ServerSpec(kind, verify=True)
+            env = server_environment(spec, self.tmp / f"probe-{kind}.sqlite3", self.trust)
+            self.startup[kind] = probe(kind, env, self.options.startup_probes)
+            s = self.startup[kind]
+            self.progress(f"{kind} worker start-up: import skill.app {s['import_skill_app_ms']:.0f} ms, "
+                          f"create_app {s['create_app_ms']:.0f} ms, {s['modules']} modules")
 
     def _server(self, spec: ServerSpec) -> BenchServer:
         self._starts += 1
@@ -179,6 +196,7 @@ class Benchmark:
             "options": {**o.__dict__, "server": f"gunicorn {o.worker_class}"
                         + (f" ({o.threads} threads)" if o.worker_class == "gthread" else "")},
             "configs": {key: r.as_dict() for key, r in self.results.items()},
+            "startup": self.startup,
             "warm_up_answers": self.warm_up_answers,
             "missing": self.missing,
             "elapsed_s": round(elapsed_s, 1),
