@@ -105,12 +105,12 @@ def test_server_starts_answers_and_is_stopped(trust_files, ca, tmp_path) -> None
 
 
 def test_whole_benchmark_with_tiny_counts() -> None:
-    options = Options(requests=10, concurrent_requests=20, concurrency=4, warmup=2,
-                      cold_starts=2, two_worker_requests=20, time_cap_s=120)
+    options = Options(requests=10, concurrent_requests=20, concurrency=4, rounds=2, warmup=2,
+                      cold_starts=2, two_worker_requests=20, startup_probes=1, time_cap_s=120)
     results = run_benchmark(options, progress=lambda line: None)
     configs = results["configs"]
     assert set(configs) == {"skill-verify-on", "floor-verify-on", "skill-verify-off",
-                            "floor-verify-off", "skill-verify-on-2w"}
+                            "floor-verify-off", "skill-verify-on-2w", "floor-verify-on-2w"}
     for key, config in configs.items():
         expected_runs = {"4"} if key.endswith("2w") else {"1", "4"}
         assert set(config["runs"]) == expected_runs
@@ -119,9 +119,10 @@ def test_whole_benchmark_with_tiny_counts() -> None:
             assert 0 < run["median_ms"] <= run["p99_ms"]
         assert config["rss_mib"] > 0
     assert len(configs["skill-verify-on"]["cold_start_samples_ms"]) == 2
+    assert set(results["startup"]) == {"skill", "floor"}
     assert list(results["warm_up_answers"]) == list(mix.MIX)
     table = report.markdown(results)
-    assert table.count("\n| ") >= 8 + 4
+    assert table.count("\n| ") >= 8 + 3 + 4
     assert "not measured" not in table and "n/a" not in table
     assert all(t.measured is not None for t in report.targets(results))
 
@@ -132,3 +133,41 @@ def test_whole_benchmark_with_tiny_counts() -> None:
 ])
 def test_target_verdicts(measured, limit, strict, passed) -> None:
     assert report.Target("t", measured, limit, "x", strict).passed is passed
+
+
+def test_client_reads_keep_alive_and_closing_answers() -> None:
+    """The lean client against the standard library's HTTP/1.1 server (both connection styles)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from skill.bench.client import Connection
+
+    class Echo(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:  # noqa: N802 - the standard library's name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200 if body != b"fail" else 418)
+            self.send_header("Content-Length", str(len(body)))
+            if body == b"close":
+                self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:  # noqa: ANN002
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        conn = Connection("127.0.0.1", httpd.server_address[1], 5.0)
+        headers = {"Content-Type": "application/json"}
+        assert conn.post(b"one", headers) == (200, b"one")
+        assert conn.post(b"two", headers) == (200, b"two")  # same connection, kept alive
+        assert conn.post(b"close", headers) == (200, b"close")
+        assert conn._sock is None, "closed when the server said so"
+        assert conn.post(b"fail", headers) == (418, b"fail")  # reopened
+        conn.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

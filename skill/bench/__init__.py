@@ -1,19 +1,25 @@
 """`cramp-helper bench` (or `python -m skill.bench`): the skill against its own floor.
 
-Starts the real HTTP server (gunicorn, 1 sync worker, on a loopback socket) for the real
+Starts the real HTTP server (gunicorn, sync workers, on loopback sockets) for the real
 skill on its default SQLite store (a temp file) and for a hello-world skill on the
-identical stack (`skill.bench.floor`), with request verification ON and then OFF; posts
-Alexa-signed requests (a throwaway CA, trusted only inside the benchmark's servers, see
-`skill.bench.server`) for a fixed mix; prints a Markdown table of median and p99
-latency, requests/s at 1 and 16 clients, cold start and RSS per worker, the skill/floor
-ratios, a 2-worker run, and the issue's targets with PASS/FAIL.
+identical stack (`skill.bench.floor`), with request verification ON and OFF, and posts
+Alexa-signed requests (a throwaway CA, trusted only inside the benchmark's servers: see
+`skill.bench.server`) for a fixed mix: launch, relief step (calf), next, 30 s countdown,
+serious check. Skill and floor are loaded side by side in interleaved slices, so the
+skill/floor ratios hold on a busy machine. Prints Markdown to stdout (progress on
+stderr): median and p99 latency and requests/s at 1 and 16 clients, cold start (process
+start to the first 200 on a LaunchRequest) and RSS per worker, with the ratios; the
+same on 2 workers; the issue's targets with PASS/FAIL; the worker start-up profile.
+`--json PATH` writes everything, samples included. Exit status 1 when any request was
+not answered with a 200 (or, with --strict, when a target fails).
 
-Why sync workers: every request is CPU-bound (JSON, RSA signature check, the skill's
-own work) and short, so threads inside one worker would only share one GIL; a sync
-worker answers one request at a time with the least per-request overhead, and scaling
-is by workers (processes). In production it sits behind a TLS-terminating, buffering
-proxy (Alexa requires HTTPS on 443), which is exactly what gunicorn's docs ask of sync
-workers. `--worker-class gthread` measures the alternative.
+Why sync workers: every request is short and CPU-bound (JSON, the RSA signature check,
+the skill's own work), so threads in one worker would only share its GIL; a sync worker
+has the least per-request overhead and scales by processes. Measured here (2 cores, 2
+workers, 16 clients, p99): sync 12-16 ms, gthread with 1 thread 16-18 ms, with 4 threads
+36-44 ms (a kept-alive connection pins its client to one worker). In production
+it sits behind a TLS-terminating, buffering proxy (Alexa requires HTTPS on 443), which is
+what gunicorn's docs ask of sync workers. `--worker-class gthread` measures the other.
 
 The module itself imports nothing heavy; the benchmark's machinery loads on `run`.
 """
@@ -36,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(default %(default)s)")
     parser.add_argument("--concurrency", type=int, default=d.concurrency,
                         help="concurrent clients for the loaded runs (default %(default)s)")
+    parser.add_argument("--rounds", type=int, default=d.rounds,
+                        help="slices per load level, interleaved across the servers "
+                             "(default %(default)s)")
     parser.add_argument("--warmup", type=int, default=d.warmup,
                         help="unrecorded requests before measuring (default %(default)s)")
     parser.add_argument("--cold-starts", type=int, default=d.cold_starts,
@@ -67,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
 
     options = Options(
         requests=args.requests, concurrent_requests=args.concurrent_requests,
-        concurrency=args.concurrency, warmup=args.warmup, cold_starts=args.cold_starts,
+        concurrency=args.concurrency, rounds=args.rounds, warmup=args.warmup,
+        cold_starts=args.cold_starts,
         two_worker_requests=args.two_worker_requests, startup_probes=args.startup_probes,
         worker_class=args.worker_class,
         threads=args.threads, time_cap_s=args.time_cap)

@@ -15,6 +15,8 @@ import sys
 from collections import Counter
 from typing import Any
 
+from skill.bench.client import ServerFailed
+
 _IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|\s*(\S+)")
 
 _PROBE = """
@@ -29,6 +31,22 @@ rss = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith(
 print(json.dumps({{"import_ms": (imported - began) * 1000, "build_ms": (built - imported) * 1000,
                   "rss_kib": rss, "modules": len(sys.modules)}}))
 """
+
+
+_PRIME = """
+import gunicorn.app.wsgiapp, gunicorn.arbiter, gunicorn.workers.sync, gunicorn.workers.gthread
+from skill.bench.server import create_bench_app
+create_bench_app("skill")
+create_bench_app("floor")
+"""
+
+
+def prime_bytecode(env: dict[str, str]) -> None:
+    """Import everything a server imports once, so its bytecode is cached for the rest."""
+    done = subprocess.run([sys.executable, "-c", _PRIME], env=env, capture_output=True,
+                          text=True, timeout=120)
+    if done.returncode != 0:
+        raise ServerFailed(f"the servers' code does not import:\n{done.stderr[-2000:]}")
 
 
 def self_time_by_package(importtime_output: str) -> Counter[str]:
@@ -48,7 +66,7 @@ def probe(kind: str, env: dict[str, str], runs: int = 3) -> dict[str, Any]:
         done = subprocess.run([sys.executable, "-X", "importtime", "-c", _PROBE.format(kind=kind)],
                               env=env, capture_output=True, text=True, timeout=60)
         if done.returncode != 0:
-            raise RuntimeError(f"start-up probe for {kind} failed:\n{done.stderr[-2000:]}")
+            raise ServerFailed(f"start-up probe for {kind} failed:\n{done.stderr[-2000:]}")
         samples.append(json.loads(done.stdout.strip().splitlines()[-1]))
         profile = self_time_by_package(done.stderr)
     return {

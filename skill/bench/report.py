@@ -6,7 +6,7 @@ from typing import Any
 
 SKILL_ON, FLOOR_ON = "skill-verify-on", "floor-verify-on"
 SKILL_OFF, FLOOR_OFF = "skill-verify-off", "floor-verify-off"
-SKILL_ON_2W = "skill-verify-on-2w"
+SKILL_ON_2W, FLOOR_ON_2W = "skill-verify-on-2w", "floor-verify-on-2w"
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,13 @@ def markdown(results: dict[str, Any]) -> str:
             skill, floor = _get(results, skill_key, *path), _get(results, floor_key, *path)
             cells += [_fmt(skill, digits), _fmt(floor, digits), _fmt(_ratio(skill, floor)) + "×"]
         lines.append("| " + " | ".join(cells) + " |")
-    two = results["configs"].get(SKILL_ON_2W)
-    if two and two["runs"].get(str(c)):
-        run = two["runs"][str(c)]
-        lines += ["", f"2 workers, skill, verify ON, {c} clients: median {_fmt(run['median_ms'])} ms, "
-                      f"p99 {_fmt(run['p99_ms'])} ms, {_fmt(run['rps'], 0)} requests/s."]
+    if SKILL_ON_2W in results["configs"]:
+        lines += ["", f"| 2 workers, {c} clients | skill, verify ON | floor, verify ON | skill/floor |",
+                  "|---|---:|---:|---:|"]
+        for title, path, digits in rows[3:6]:
+            skill, floor = _get(results, SKILL_ON_2W, *path), _get(results, FLOOR_ON_2W, *path)
+            lines.append(f"| {title.replace(f', {c} clients', '')} | {_fmt(skill, digits)} "
+                         f"| {_fmt(floor, digits)} | {_fmt(_ratio(skill, floor))}× |")
     lines += ["", "| target | measured | limit | result |", "|---|---:|---:|---|"]
     for target in targets(results):
         unit = "×" if target.unit == "x" else " ms"
@@ -110,7 +112,8 @@ def machine_note(results: dict[str, Any]) -> str:
     m, o = results["machine"], results["options"]
     errors = sum(run["errors"] for cfg in results["configs"].values() for run in cfg["runs"].values())
     note = (f"Measured on {m['cpus']} cores ({m['cpu_model'] or 'unknown CPU'}), Python {m['python']}, "
-            f"{o['server']}, client and server on the same machine over loopback; "
+            f"{o['server']}, client and server on the same machine over loopback, "
+            f"skill and floor loaded in {o['rounds']} interleaved rounds; "
             f"{o['requests']} requests at 1 client and {o['concurrent_requests']} at {o['concurrency']} "
             f"per configuration, mix: launch, relief step, next, 30 s countdown, serious check; "
             f"skill on its default SQLite store (temp file); median of {o['cold_starts']} cold starts; "

@@ -1,25 +1,33 @@
-"""The benchmark run: servers up one at a time, signed load, numbers collected.
+"""The benchmark run: servers up, signed load in interleaved slices, numbers collected.
 
-Order: cold-start rounds (every configuration once per round, interleaved so a busy
-moment on the machine hits all of them alike), then for each configuration one server
-that is warmed up, loaded by 1 and by 16 clients, and has its worker's RSS read; then
-the 2-worker run. One time cap bounds the whole run; whatever is not reached by then is
-reported as missing rather than waited for.
+First the project's bytecode is compiled into the run's temp directory (as a deployed
+image would have it) and the worker start-up is profiled in fresh interpreters. Cold
+starts are sampled one server at a time, in interleaved rounds. Then, side by side: the
+four 1-worker servers (skill and floor, verification ON and OFF) are up at the same
+time, and every load level is sent in rounds of small slices, one slice to each server
+in turn (the order flips every round), so a busy moment on the machine hits all four
+alike and the skill/floor ratios stay honest on a shared, noisy host. The same for the
+2-worker pair (skill and floor, verification ON).
+
+One time cap bounds the whole run; whatever is not reached by then is reported as
+missing rather than waited for. Every server is stopped on the way out, whatever happens.
 """
 from __future__ import annotations
 
+import math
 import os
 import platform
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from skill.bench.client import Connection, RunResult, run_load
+from skill.bench.imports import prime_bytecode, probe
 from skill.bench.mix import MIX, learn_session_attributes, signed_batch
-from skill.bench.imports import probe
 from skill.bench.servers import (
     HOST, BenchServer, ServerFailed, ServerSpec, TrustFiles, server_environment)
 
@@ -31,12 +39,13 @@ BATCH_VALID_S = 120.0
 class Options:
     """Fixed request counts and the caps that bound the run."""
 
-    requests: int = 1000             # per configuration, at 1 client
-    concurrent_requests: int = 2000  # per configuration, at 16 clients
+    requests: int = 2000             # per configuration, at 1 client
+    concurrent_requests: int = 4000  # per configuration, at `concurrency` clients
     concurrency: int = 16
-    warmup: int = 100
+    rounds: int = 10                 # slices per load level, interleaved across servers
+    warmup: int = 200
     cold_starts: int = 5             # samples per configuration (the measured server is one)
-    two_worker_requests: int = 2000  # skill, verify ON, 2 workers, 16 clients; 0 skips it
+    two_worker_requests: int = 4000  # skill, verify ON, 2 workers; 0 skips it
     startup_probes: int = 3          # fresh interpreters per kind for the start-up profile
     worker_class: str = "sync"
     threads: int = 1
@@ -49,6 +58,16 @@ class ConfigResult:
     cold_starts_s: list[float] = field(default_factory=list)
     runs: dict[int, RunResult] = field(default_factory=dict)
     rss_kib: list[int] = field(default_factory=list)
+
+    def add(self, run: RunResult) -> RunResult:
+        """Merge one slice into the totals for its load level."""
+        total = self.runs.setdefault(run.concurrency, RunResult(run.concurrency))
+        total.latencies_s.extend(run.latencies_s)
+        total.wall_s += run.wall_s
+        total.stopped_early |= run.stopped_early
+        for kind, count in run.errors.items():
+            total.errors[kind] = total.errors.get(kind, 0) + count
+        return total
 
     def as_dict(self) -> dict[str, Any]:
         cold = sorted(self.cold_starts_s)
@@ -85,67 +104,90 @@ class Benchmark:
                 for verify in (True, False) for kind in ("skill", "floor")]
 
     def run(self) -> dict[str, Any]:
+        o = self.options
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="cramp-bench-") as tmp:
             self.tmp = Path(tmp)
+            self.pycache = self.tmp / "pycache"
             self.trust = self._write_trust_files()
             specs = self.specs()
             for spec in specs:
                 self.results[spec.key] = ConfigResult(spec)
-            for round_no in range(max(self.options.cold_starts - 1, 0)):
-                for spec in specs:
-                    if not self._time_left(f"cold start round {round_no + 1} for {spec.label}"):
-                        break
-                    with self._server(spec) as server:
-                        self.results[spec.key].cold_starts_s.append(self._start(server))
-            for spec in specs:
-                self._measure(spec, (1, self.options.concurrency))
-            if self.options.startup_probes > 0:
+            self._prime_bytecode()
+            if o.startup_probes > 0:
                 self._probe_startup()
-            if self.options.two_worker_requests > 0:
-                o = self.options
-                spec = ServerSpec("skill", True, 2, o.worker_class, o.threads)
-                self.results[spec.key] = ConfigResult(spec)
-                self._measure(spec, (o.concurrency,), o.two_worker_requests)
+            self._cold_start_rounds(specs, o.cold_starts - 1)
+            self._side_by_side(specs, [(1, o.requests), (o.concurrency, o.concurrent_requests)])
+            if o.two_worker_requests > 0:
+                self._side_by_side([replace(spec, workers=2) for spec in specs if spec.verify],
+                                   [(o.concurrency, o.two_worker_requests)])
         return self.report(time.monotonic() - started)
 
-    # -- one configuration -------------------------------------------------------------
-    def _measure(self, spec: ServerSpec, concurrencies: tuple[int, ...],
-                 count: int | None = None) -> None:
-        result = self.results[spec.key]
-        if not self._time_left(f"measurement of {spec.label}"):
-            return
-        with self._server(spec) as server:
-            result.cold_starts_s.append(self._start(server))
+    # -- the parts -------------------------------------------------------------------------
+    def _cold_start_rounds(self, specs: list[ServerSpec], rounds: int) -> None:
+        for round_no in range(max(rounds, 0)):
+            for spec in specs if round_no % 2 == 0 else specs[::-1]:
+                if not self._time_left(f"cold start round {round_no + 1}, {spec.label}"):
+                    return
+                with self._server(spec) as server:
+                    self.results[spec.key].cold_starts_s.append(self._start(server))
+
+    def _side_by_side(self, specs: list[ServerSpec], levels: list[tuple[int, int]]) -> None:
+        """All `specs` servers up at once; each (concurrency, requests) level in
+        interleaved slices; RSS read after the last one."""
+        with ExitStack() as running:
+            servers: list[BenchServer] = []
+            for spec in specs:
+                self.results[spec.key] = self.results.get(spec.key) or ConfigResult(spec)
+                if not self._time_left(f"start of {spec.label}"):
+                    return
+                server = running.enter_context(self._server(spec))
+                self.results[spec.key].cold_starts_s.append(self._start(server))
+                servers.append(server)
             if self.attributes is None:
-                self.attributes = self._learn(server)
-            self._load(server, 1, self.options.warmup)  # warm-up, not recorded
-            for concurrency in concurrencies:
-                if not self._time_left(f"{spec.label} at {concurrency} clients"):
-                    break
-                n = count or (self.options.requests if concurrency == 1
-                              else self.options.concurrent_requests)
-                run = self._load(server, concurrency, n)
-                result.runs[concurrency] = run
-                self.progress(f"  {spec.label}, {concurrency} clients: {describe(run)}")
-            result.rss_kib = server.worker_rss_kib()
+                self.attributes = self._learn(servers[0])
+            for server in servers:  # not recorded; at full concurrency to warm every worker
+                self._load(server, self.options.concurrency, self.options.warmup)
+            for concurrency, total in levels:
+                self._interleaved(servers, concurrency, total)
+            for server in servers:
+                self.results[server.spec.key].rss_kib = server.worker_rss_kib()
+
+    def _interleaved(self, servers: list[BenchServer], concurrency: int, total: int) -> None:
+        rounds = max(1, min(self.options.rounds, total))
+        per_slice = math.ceil(total / rounds)
+        for round_no in range(rounds):
+            if not self._time_left(f"round {round_no + 1} at {concurrency} clients"):
+                break
+            for server in servers if round_no % 2 == 0 else servers[::-1]:
+                self.results[server.spec.key].add(self._load(server, concurrency, per_slice))
+        for server in servers:
+            run = self.results[server.spec.key].runs.get(concurrency)
+            if run is not None:
+                self.progress(f"  {server.spec.label}, {concurrency} clients: {describe(run)}")
+
+    def _prime_bytecode(self) -> None:
+        spec = ServerSpec("skill", True)
+        prime_bytecode(server_environment(spec, self.tmp / "prime.sqlite3", self.trust, self.pycache))
 
     def _probe_startup(self) -> None:
         for kind in ("skill", "floor"):
             if not self._time_left(f"start-up profile of the {kind}"):
                 return
             spec = ServerSpec(kind, verify=True)
-            env = server_environment(spec, self.tmp / f"probe-{kind}.sqlite3", self.trust)
+            env = server_environment(spec, self.tmp / f"probe-{kind}.sqlite3", self.trust,
+                                     self.pycache)
             self.startup[kind] = probe(kind, env, self.options.startup_probes)
             s = self.startup[kind]
             self.progress(f"{kind} worker start-up: import skill.app {s['import_skill_app_ms']:.0f} ms, "
                           f"create_app {s['create_app_ms']:.0f} ms, {s['modules']} modules")
 
+    # -- helpers -----------------------------------------------------------------------------
     def _server(self, spec: ServerSpec) -> BenchServer:
         self._starts += 1
         name = f"{spec.key}-{self._starts:02d}"
         return BenchServer(spec, self.tmp / f"{name}.sqlite3", self.trust,
-                           self.tmp / f"{name}.log")
+                           self.tmp / f"{name}.log", self.pycache)
 
     def _start(self, server: BenchServer) -> float:
         first = signed_batch(self.ca, 1)[0]  # a LaunchRequest
@@ -159,9 +201,8 @@ class Benchmark:
 
         def send(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
             answer = conn.post_json(body, headers)
-            turn = MIX[len(answers)]
             speech = (answer.get("response", {}).get("outputSpeech") or {}).get("ssml", "")
-            answers[turn] = speech[:120]
+            answers[MIX[len(answers)]] = speech[:120]
             return answer
 
         try:
@@ -188,7 +229,7 @@ class Benchmark:
         trust.chain_file.write_bytes(self.ca.chain_pem)
         return trust
 
-    # -- results -------------------------------------------------------------------------
+    # -- results -------------------------------------------------------------------------------
     def report(self, elapsed_s: float) -> dict[str, Any]:
         o = self.options
         return {

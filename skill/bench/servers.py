@@ -20,7 +20,7 @@ from pathlib import Path
 
 from skill import envelopes
 from skill.bench import server as bench_server
-from skill.bench.client import Connection
+from skill.bench.client import Connection, ServerFailed
 from skill.bench.mix import SignedRequest
 
 HOST = "127.0.0.1"
@@ -28,10 +28,6 @@ WORKER_TMP_DIR = "/dev/shm"  # gunicorn's heartbeat file: keep it off the disk, 
 
 #: Environment variables that would change what is measured; the benchmark sets its own.
 _OWN_ENV_PREFIXES = ("CRAMP_HELPER_", "SKILL_ID")
-
-
-class ServerFailed(RuntimeError):
-    """The server did not come up or did not answer its first request with a 200."""
 
 
 @dataclass(frozen=True)
@@ -63,10 +59,19 @@ class TrustFiles:
     chain_file: Path
 
 
-def server_environment(spec: ServerSpec, db_path: Path, trust: TrustFiles) -> dict[str, str]:
+def server_environment(spec: ServerSpec, db_path: Path, trust: TrustFiles,
+                       pycache_dir: Path | None = None) -> dict[str, str]:
     """Production settings from a clean slate: default SQLite store at `db_path`, the
-    skill id checked, verification on or off as asked."""
+    skill id checked, verification on or off as asked.
+
+    With `pycache_dir`, bytecode is cached there (as a deployed image has it compiled),
+    even where the environment sets PYTHONDONTWRITEBYTECODE: otherwise every start would
+    recompile the project's own modules, which weighs on the skill more than the floor.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(_OWN_ENV_PREFIXES)}
+    if pycache_dir is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache_dir)
     env.update({
         "SKILL_ID": envelopes.DEFAULT_APPLICATION_ID,
         "CRAMP_HELPER_DB": str(db_path),
@@ -97,8 +102,10 @@ def gunicorn_command(spec: ServerSpec, fd: int) -> list[str]:
 class BenchServer:
     """One gunicorn server: `start()` returns the cold start; `stop()` always cleans up."""
 
-    def __init__(self, spec: ServerSpec, db_path: Path, trust: TrustFiles, log_path: Path) -> None:
+    def __init__(self, spec: ServerSpec, db_path: Path, trust: TrustFiles, log_path: Path,
+                 pycache_dir: Path | None = None) -> None:
         self.spec = spec
+        self.pycache_dir = pycache_dir
         self.db_path = db_path
         self.trust = trust
         self.log_path = log_path
@@ -120,7 +127,7 @@ class BenchServer:
             listener.listen(2048)
             self.port = listener.getsockname()[1]
             fd = listener.fileno()
-            env = server_environment(self.spec, self.db_path, self.trust)
+            env = server_environment(self.spec, self.db_path, self.trust, self.pycache_dir)
             with open(self.log_path, "ab") as log:
                 began = time.perf_counter()
                 self._process = subprocess.Popen(
