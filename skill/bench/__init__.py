@@ -69,7 +69,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the benchmark, print the table; 1 on errors (or failed targets with --strict)."""
+    """Run the benchmark, print the table; 1 on errors or a cut-short run (or, with
+    --strict, a failed target)."""
     from skill.bench.imports import markdown as startup_markdown
     from skill.bench.report import markdown, targets
     from skill.bench.runner import Options, ServerFailed, run_benchmark
@@ -113,6 +114,10 @@ def run(args: argparse.Namespace) -> int:
     errors = sum(r["errors"] for c in results["configs"].values() for r in c["runs"].values())
     if errors:
         print(f"cramp-helper bench: {errors} requests were not answered with a 200", file=sys.stderr)
+        return 1
+    if results["missing"]:
+        print(f"cramp-helper bench: the time cap ({args.time_cap:g} s) cut the run short; "
+              "raise --time-cap or lower the request counts", file=sys.stderr)
         return 1
     if args.strict and any(t.passed is False for t in verdicts):
         return 1

@@ -65,6 +65,10 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
+def _times(ratio: float | None) -> str:
+    return "n/a" if ratio is None else f"{ratio:.2f}×"
+
+
 def markdown(results: dict[str, Any]) -> str:
     """The side-by-side table, the targets and a one-line machine note."""
     c = results["options"]["concurrency"]
@@ -88,7 +92,7 @@ def markdown(results: dict[str, Any]) -> str:
         cells = [title]
         for skill_key, floor_key in pairs:
             skill, floor = _get(results, skill_key, *path), _get(results, floor_key, *path)
-            cells += [_fmt(skill, digits), _fmt(floor, digits), _fmt(_ratio(skill, floor)) + "×"]
+            cells += [_fmt(skill, digits), _fmt(floor, digits), _times(_ratio(skill, floor))]
         lines.append("| " + " | ".join(cells) + " |")
     if SKILL_ON_2W in results["configs"]:
         lines += ["", f"| 2 workers, {c} clients | skill, verify ON | floor, verify ON | skill/floor |",
@@ -96,13 +100,14 @@ def markdown(results: dict[str, Any]) -> str:
         for title, path, digits in rows[3:6]:
             skill, floor = _get(results, SKILL_ON_2W, *path), _get(results, FLOOR_ON_2W, *path)
             lines.append(f"| {title.replace(f', {c} clients', '')} | {_fmt(skill, digits)} "
-                         f"| {_fmt(floor, digits)} | {_fmt(_ratio(skill, floor))}× |")
+                         f"| {_fmt(floor, digits)} | {_times(_ratio(skill, floor))} |")
     lines += ["", "| target | measured | limit | result |", "|---|---:|---:|---|"]
     for target in targets(results):
         unit = "×" if target.unit == "x" else " ms"
         verdict = {True: "PASS", False: "FAIL", None: "not measured"}[target.passed]
         sign = "<" if target.strict else "≤"
-        lines.append(f"| {target.name} | {_fmt(target.measured)}{unit} "
+        measured = "n/a" if target.measured is None else f"{target.measured:.2f}{unit}"
+        lines.append(f"| {target.name} | {measured} "
                      f"| {sign} {target.limit:g}{unit} | {verdict} |")
     lines += ["", machine_note(results)]
     return "\n".join(lines)
