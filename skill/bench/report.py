@@ -123,6 +123,10 @@ def machine_note(results: dict[str, Any]) -> str:
             f"per configuration, mix: launch, relief step, next, 30 s countdown, serious check; "
             f"skill on its default SQLite store (temp file); median of {o['cold_starts']} cold starts; "
             f"{errors} non-200 answers; load average at start {m['load_average_at_start'][0]}.")
+    busy = m["load_average_at_start"][0]
+    if m["cpus"] and busy > 0.5 * m["cpus"]:
+        note += (f" WARNING: the machine was busy before the run (1-minute load average {busy} on "
+                 f"{m['cpus']} cores): the figures are noisy; re-run on a quiet machine.")
     if results["missing"]:
         note += f" Not measured (time cap {o['time_cap_s']:g} s): {', '.join(results['missing'])}."
     return note

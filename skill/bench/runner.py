@@ -42,7 +42,7 @@ class Options:
     requests: int = 2000             # per configuration, at 1 client
     concurrent_requests: int = 4000  # per configuration, at `concurrency` clients
     concurrency: int = 16
-    rounds: int = 10                 # slices per load level, interleaved across servers
+    rounds: int = 20                 # slices per load level, interleaved across servers
     warmup: int = 200
     cold_starts: int = 5             # samples per configuration (the measured server is one)
     two_worker_requests: int = 4000  # skill, verify ON, 2 workers; 0 skips it
@@ -240,6 +240,7 @@ class Benchmark:
             "startup": self.startup,
             "warm_up_answers": self.warm_up_answers,
             "missing": self.missing,
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "elapsed_s": round(elapsed_s, 1),
         }
 
