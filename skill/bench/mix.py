@@ -68,7 +68,7 @@ def learn_session_attributes(send: Callable[[bytes, dict[str, str]], dict[str, A
     """
     carried: dict[str, dict[str, Any]] = {}
     attributes: dict[str, Any] = {}
-    session_id = f"amzn1.echo-api.session.bench-warm-up"
+    session_id = "amzn1.echo-api.session.bench-warm-up"
     for turn in MIX:
         carried[turn] = dict(attributes)
         body = encode(turn_envelope(turn, attributes, session_id=session_id))
