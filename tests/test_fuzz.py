@@ -10,7 +10,7 @@ Three families of input, generated with hypothesis:
 - raw bodies that are not envelopes at all, under random content types.
 
 CI runs 200 examples per family. The long run (10,000 examples over all three) is opt-in:
-    .venv/bin/python -m pytest -q --run-slow tests/test_fuzz.py -k long
+    .venv/bin/python -m pytest -q --run-slow tests/test_fuzz.py -k long_fuzz
 """
 from __future__ import annotations
 
