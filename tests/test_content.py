@@ -218,7 +218,7 @@ def test_a_bad_file_fails_naming_the_file_and_the_item(broken, name, old, new, m
 def test_a_missing_file_is_named(broken) -> None:
     folder, _ = broken
     (folder / "serious.toml").unlink()
-    with pytest.raises(ContentError, match="content/serious.toml: file is missing"):
+    with pytest.raises(ContentError, match="content/serious.toml: content file is missing"):
         load_content(folder)
 
 

@@ -167,9 +167,6 @@ def test_slow_download_does_not_hold_a_single_worker(verified_app, cert_server, 
 
 # -- start-up files ---------------------------------------------------------------------------
 
-CONTENT_PENDING = pytest.mark.xfail(strict=False, reason="content loader lands with the core branch")
-
-
 @pytest.fixture
 def no_files_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("nothing_here")
@@ -188,7 +185,6 @@ def _mentions_the_files(message: str, directory: Path) -> bool:
     return "content" in lowered or "muscles" in lowered or str(directory) in message
 
 
-@CONTENT_PENDING
 @pytest.mark.parametrize("which", ["missing", "invalid"])
 def test_create_app_refuses_bad_content_at_start_up(which, no_files_dir, broken_files_dir, tmp_path) -> None:
     content_dir = no_files_dir if which == "missing" else broken_files_dir
@@ -199,7 +195,6 @@ def test_create_app_refuses_bad_content_at_start_up(which, no_files_dir, broken_
     assert _mentions_the_files(str(raised.value), content_dir), str(raised.value)
 
 
-@CONTENT_PENDING
 def test_serve_exits_with_a_clear_message_when_content_is_missing(no_files_dir, tmp_path) -> None:
     port = _closed_port()
     env = {**os.environ, "CRAMP_HELPER_CONTENT_DIR": str(no_files_dir),

@@ -240,7 +240,7 @@ def _decode(path: Path, kind: type[T]) -> T:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ContentError(f"{_where(path)}: file is missing") from None
+        raise ContentError(f"{_where(path)}: content file is missing (looked in {path.parent})") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ContentError(f"{_where(path)}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:
