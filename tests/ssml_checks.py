@@ -21,6 +21,8 @@ from typing import Any
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import ResponseEnvelope
 
+from skill.domain.ssml import parse as parse_ssml  # declares the `amazon:` prefix
+
 MAX_SPEECH_CHARS = 8000
 MAX_BREAK_MS = 10_000
 MAX_RESPONSE_BYTES = 24 * 1024
@@ -47,7 +49,7 @@ def ssml_problems(ssml: Any, where: str = "ssml") -> list[str]:
     if len(ssml) >= MAX_SPEECH_CHARS:
         problems.append(f"{where}: {len(ssml)} characters (limit: under {MAX_SPEECH_CHARS})")
     try:
-        root = ET.fromstring(ssml)
+        root = parse_ssml(ssml)
     except (ET.ParseError, UnicodeEncodeError, ValueError) as exc:
         return problems + [f"{where}: not well-formed XML ({exc}): {ssml[:200]!r}"]
     if root.tag != "speak":

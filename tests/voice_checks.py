@@ -2,9 +2,8 @@
 
 Pure functions over the JSON body the webhook returns, so any test (matrix, fuzzing,
 conversations) can hold answers to the same bar:
-- it deserializes as `ask_sdk_model.ResponseEnvelope`;
-- every SSML string is valid Alexa SSML by `skill.domain.ssml.problems` (XML with a
-  `<speak>` root, `amazon:` tags understood, breaks of at most 10 s, under 8,000 chars);
+- the platform's rules from `ssml_checks.response_problems` (a ResponseEnvelope, valid
+  SSML with breaks of at most 10 s and under 8,000 characters, under 24 KB);
 - it says something (unless the request may not be answered with speech);
 - a session that is not closed (`shouldEndSession` not true) has a reprompt;
 - it is not one of the skill's error fallbacks (the catch-all exception handler or the
@@ -16,23 +15,19 @@ test with all of it at once.
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
-
-from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import ResponseEnvelope
 
 from skill.app import SAFETY_NET_SPEECH
 from skill.domain import ssml
 from skill.handlers.interceptors import TROUBLE
 
+from .ssml_checks import response_problems
+
 #: Spoken only when something failed: the exception handler's and the web host's words.
 ERROR_FALLBACKS = (TROUBLE, SAFETY_NET_SPEECH)
 #: Where one spoken sentence ends and the next begins.
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-_SERIALIZER = DefaultSerializer()
 
 
 def response_of(body: dict[str, Any]) -> dict[str, Any]:
@@ -90,27 +85,14 @@ def sentences_before_question(text: str) -> int:
     return questions[0] if questions else len(sentences) - 1
 
 
-def envelope_problems(body: Any) -> list[str]:
-    """Whether the SDK reads the body back as a ResponseEnvelope."""
-    try:
-        envelope = _SERIALIZER.deserialize(payload=json.dumps(body), obj_type=ResponseEnvelope)
-    except Exception as error:  # noqa: BLE001 - any failure is the finding
-        return [f"does not deserialize as ResponseEnvelope: {error}"]
-    if envelope is None or envelope.response is None:
-        return ["no response object in the envelope"]
-    return []
-
-
 def answer_problems(body: Any, *, silent: bool = False) -> list[str]:
     """Everything that keeps `body` from being a sensible spoken answer. With `silent`,
     the answer must say nothing (a SessionEndedRequest may not be answered with speech)."""
+    # The platform's rules; size unchecked, as states may echo huge attributes back.
+    found = response_problems(body, check_size=False)
     if not isinstance(body, dict):
-        return [f"body is {type(body).__name__}, not a JSON object"]
-    found = envelope_problems(body)
+        return found
     speech, reprompt = speech_ssml(body), reprompt_ssml(body)
-    for where, document in (("speech", speech), ("reprompt", reprompt)):
-        if document:
-            found += [f"{where}: {problem}" for problem in ssml.problems(document)]
     if silent:
         if speech or reprompt:
             found.append(f"speech where none is allowed: {speech or reprompt}")
