@@ -1,12 +1,12 @@
-"""SDK components around stored preferences, for the lead to register:
+"""SDK components around stored preferences (registered by `skill.handlers.register`):
 
 * `SkillDisabledEventHandler`: deletes the user's record when they disable the skill
   (subscribe to the `SKILL_DISABLED` event in the manifest).
 * `QuietVoiceInterceptor`: one global response interceptor that whispers (or softens)
   every outgoing speech and reprompt for users who chose the quiet voice.
 
-    builder.add_request_handler(SkillDisabledEventHandler())
-    builder.add_global_response_interceptor(QuietVoiceInterceptor())
+The quiet voice is added after the speech memory (RememberSpeechInterceptor), so what
+"repeat" replays is the plain speech, whispered again on the way out.
 """
 from __future__ import annotations
 

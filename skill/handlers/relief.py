@@ -146,7 +146,7 @@ def muscle_from_slot(handler_input: HandlerInput, content: Content) -> tuple[str
 # -- handlers ----------------------------------------------------------------------------------
 
 class LaunchRequestHandler(AbstractRequestHandler):
-    """Opening the skill: the first step at once (after a two-word greeting the first
+    """Opening the skill: the first step at once (after a short greeting the first
     time). Remembers that the hints were heard: a preference, not health information."""
 
     def __init__(self, content: Content) -> None:
