@@ -179,7 +179,8 @@ def user_tag(user_id: str | None) -> str | None:
     """A short, stable, one-way tag for a user id: enough to follow one user through logs."""
     if not user_id:
         return None
-    return "u:" + hashlib.sha256(user_id.encode("utf-8")).hexdigest()[:10]
+    # surrogatepass: JSON may carry a lone surrogate (\ud800), which strict UTF-8 refuses.
+    return "u:" + hashlib.sha256(user_id.encode("utf-8", "surrogatepass")).hexdigest()[:10]
 
 
 def _short(value: Any, limit: int = 64) -> str | None:

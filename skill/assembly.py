@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill import handlers
+from skill.session_repair import SessionRepairingSerializer
 from skill.settings import Settings
 
 if TYPE_CHECKING:
@@ -29,4 +30,6 @@ def build_skill(
     handlers.register(builder, settings)
     if settings.skill_id:
         builder.skill_id = settings.skill_id
-    return builder.create()
+    skill = builder.create()
+    skill.serializer = SessionRepairingSerializer()  # unusable session attributes: start fresh
+    return skill

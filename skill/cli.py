@@ -43,6 +43,14 @@ def main(argv: list[str] | None = None) -> int:
                          help="endpoint certificate type (Wildcard for a tunnel sub-domain)")
     package.set_defaults(run=run_package)
 
+    from skill import bench
+
+    bench_parser = commands.add_parser(
+        "bench", help="measure the skill against a hello-world floor on the same stack",
+        description=bench.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    bench.add_arguments(bench_parser)
+    bench_parser.set_defaults(run=bench.run)
+
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -97,11 +97,29 @@ def defect_present() -> bool:
     return _is_the_defect(_try_import())
 
 
+def prefer_ctypes() -> str:
+    """Use ctypes rather than cffi for oscrypto's FFI; returns the FFI in use.
+
+    Why: with cffi, importing oscrypto parses its C declarations with pycparser in every
+    process (about 25 ms of a worker's start-up and 1 MiB of its memory); with ctypes it
+    does not, and oscrypto supports both alike. Keeps an earlier choice if oscrypto was
+    already loaded.
+    """
+    import oscrypto
+
+    try:
+        oscrypto.use_ctypes()
+    except RuntimeError:  # another part of oscrypto was imported first
+        pass
+    return oscrypto.ffi()
+
+
 def ensure_oscrypto_importable() -> bool:
     """Install the fix if, and only if, the defect shows. Returns True when it was installed."""
     global _installed
     import oscrypto
 
+    prefer_ctypes()
     if _installed or oscrypto.backend() != "openssl":
         return False
     failure = _try_import()

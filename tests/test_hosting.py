@@ -232,15 +232,20 @@ def test_certificate_download_has_a_timeout(monkeypatch) -> None:
         def __exit__(self, *exc):
             return False
 
+        chunks = [b"x"]
+
         def read(self, n):
             return b"x"
+
+        def read1(self, n):  # the download reads in chunks, against an overall deadline
+            return self.chunks.pop() if self.chunks else b""
 
     def fake_urlopen(url, timeout=None):
         seen["timeout"] = timeout
         return FakeResponse()
 
     monkeypatch.setattr(verification, "urlopen", fake_urlopen)
-    verification.download_certificate(CERT_URL, 3.0)
+    assert verification.download_certificate(CERT_URL, 3.0) == b"x"
     assert seen["timeout"] == 3.0
 
 

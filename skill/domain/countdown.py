@@ -41,10 +41,12 @@ def spoken_duration(seconds: int) -> str:
 
 def _as_seconds(duration: str) -> float | None:
     """Seconds in an ISO 8601 duration (AMAZON.DURATION), None if it is unreadable.
-    Calendar units (years, months) count as "very long"."""
+    Calendar units (years, months) and amounts too large to compute count as "very long"."""
     try:
         parsed = isodate.parse_duration(duration.strip())
-    except (isodate.ISO8601Error, ValueError, TypeError, OverflowError, AttributeError):
+    except OverflowError:  # readable, only too large for a timedelta: a very long time
+        return -1.0 if duration.strip().startswith("-") else float("inf")
+    except (isodate.ISO8601Error, ValueError, TypeError, AttributeError):
         return None
     if isinstance(parsed, timedelta):
         return parsed.total_seconds()

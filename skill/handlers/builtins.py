@@ -31,10 +31,17 @@ HELP = ("I can take you through relief steps one at a time, count you through a 
 HELP_REPROMPT = "Say steps, time it, or is it serious."
 NOT_UNDERSTOOD = "Sorry, I can't help with that."
 NO_QUESTION = "I'm not sure what that answers."
+NOTHING_TO_REPEAT = "There's nothing to repeat yet."
 NOTHING_PAUSED = "There's nothing paused."
 PAUSED = "Okay, I'll wait. Say resume when you're ready."
+WAITING = "Okay, I'll wait."
 PAUSED_REPROMPT = "Say resume when you're ready, or stop."
 WAIT_FOR_NEXT = "Okay. Say next when you're ready."
+
+
+def can_resume(content: Content, state: Conversation) -> bool:
+    """Whether "resume" has something to go back to: an open check or the steps."""
+    return serious.in_check(content, state) or state.flow == "relief"
 
 
 def steer(state: Conversation, opening: str) -> Answer:
@@ -120,7 +127,7 @@ class RepeatIntentHandler(IntentHandler):
             return serious.current_question(self.content, state)
         if state.flow == "relief":
             return current_step(self.content, state)
-        return steer(state, NO_QUESTION)
+        return steer(state, NOTHING_TO_REPEAT)
 
 
 def yes_answer(content: Content, state: Conversation) -> Answer:
@@ -173,21 +180,25 @@ class NoIntentHandler(IntentHandler):
 
 
 class PauseIntentHandler(IntentHandler):
+    """Only promise "say resume" when resume has something to go back to."""
+
     intents = frozenset({"AMAZON.PauseIntent"})
 
     def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
-        return ask(state, PAUSED, reprompt=PAUSED_REPROMPT)
+        if can_resume(self.content, state):
+            return ask(state, PAUSED, reprompt=PAUSED_REPROMPT)
+        return steer(state, WAITING)
 
 
 class ResumeIntentHandler(IntentHandler):
     intents = frozenset({"AMAZON.ResumeIntent"})
 
     def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
+        if not can_resume(self.content, state):
+            return steer(state, NOTHING_PAUSED)
         if serious.in_check(self.content, state):
             return serious.current_question(self.content, state)
-        if state.flow == "relief":
-            return current_step(self.content, state)
-        return steer(state, NOTHING_PAUSED)
+        return current_step(self.content, state)
 
 
 class SessionEndedRequestHandler(AbstractRequestHandler):

@@ -1,0 +1,132 @@
+"""The benchmark's results as the targets' verdicts and a Markdown table for the README."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SKILL_ON, FLOOR_ON = "skill-verify-on", "floor-verify-on"
+SKILL_OFF, FLOOR_OFF = "skill-verify-off", "floor-verify-off"
+SKILL_ON_2W, FLOOR_ON_2W = "skill-verify-on-2w", "floor-verify-on-2w"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One of the issue's targets: a measured value, its limit and the verdict."""
+
+    name: str
+    measured: float | None
+    limit: float
+    unit: str  # "x" for a ratio, "ms" for a time
+    strict: bool = False  # True: measured must be < limit; False: <= limit
+
+    @property
+    def passed(self) -> bool | None:
+        if self.measured is None:
+            return None
+        return self.measured < self.limit if self.strict else self.measured <= self.limit
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "measured": self.measured, "limit": self.limit,
+                "unit": self.unit, "passed": self.passed}
+
+
+def _get(results: dict[str, Any], key: str, *path: str) -> float | None:
+    node: Any = results["configs"].get(key)
+    for part in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node if isinstance(node, (int, float)) else None
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def targets(results: dict[str, Any]) -> list[Target]:
+    one = ("runs", "1", "median_ms")
+    return [
+        Target("median latency, skill verify ON / floor verify OFF (1 client)",
+               _ratio(_get(results, SKILL_ON, *one), _get(results, FLOOR_OFF, *one)), 1.3, "x"),
+        Target("cold start, skill / floor (verify ON)",
+               _ratio(_get(results, SKILL_ON, "cold_start_ms"),
+                      _get(results, FLOOR_ON, "cold_start_ms")), 1.2, "x"),
+        Target("RSS per worker, skill / floor (verify ON)",
+               _ratio(_get(results, SKILL_ON, "rss_mib"), _get(results, FLOOR_ON, "rss_mib")),
+               1.2, "x"),
+        Target(f"p99 latency, skill verify ON, 2 workers, "
+               f"{results['options']['concurrency']} clients",
+               _get(results, SKILL_ON_2W, "runs", str(results["options"]["concurrency"]), "p99_ms"),
+               20.0, "ms", strict=True),
+    ]
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _times(ratio: float | None) -> str:
+    return "n/a" if ratio is None else f"{ratio:.2f}×"
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The side-by-side table, the targets and a one-line machine note."""
+    c = results["options"]["concurrency"]
+    rows = [
+        ("median latency, 1 client (ms)", ("runs", "1", "median_ms"), 2),
+        ("p99 latency, 1 client (ms)", ("runs", "1", "p99_ms"), 2),
+        ("requests/s, 1 client", ("runs", "1", "rps"), 0),
+        (f"median latency, {c} clients (ms)", ("runs", str(c), "median_ms"), 2),
+        (f"p99 latency, {c} clients (ms)", ("runs", str(c), "p99_ms"), 2),
+        (f"requests/s, {c} clients", ("runs", str(c), "rps"), 0),
+        ("cold start to first 200 (ms)", ("cold_start_ms",), 0),
+        ("RSS per worker (MiB)", ("rss_mib",), 1),
+    ]
+    pairs = [(SKILL_ON, FLOOR_ON), (SKILL_OFF, FLOOR_OFF)]
+    lines = [
+        "| 1 worker | skill, verify ON | floor, verify ON | skill/floor "
+        "| skill, verify OFF | floor, verify OFF | skill/floor |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for title, path, digits in rows:
+        cells = [title]
+        for skill_key, floor_key in pairs:
+            skill, floor = _get(results, skill_key, *path), _get(results, floor_key, *path)
+            cells += [_fmt(skill, digits), _fmt(floor, digits), _times(_ratio(skill, floor))]
+        lines.append("| " + " | ".join(cells) + " |")
+    if SKILL_ON_2W in results["configs"]:
+        lines += ["", f"| 2 workers, {c} clients | skill, verify ON | floor, verify ON | skill/floor |",
+                  "|---|---:|---:|---:|"]
+        for title, path, digits in rows[3:6]:
+            skill, floor = _get(results, SKILL_ON_2W, *path), _get(results, FLOOR_ON_2W, *path)
+            lines.append(f"| {title.replace(f', {c} clients', '')} | {_fmt(skill, digits)} "
+                         f"| {_fmt(floor, digits)} | {_times(_ratio(skill, floor))} |")
+    lines += ["", "| target | measured | limit | result |", "|---|---:|---:|---|"]
+    for target in targets(results):
+        unit = "×" if target.unit == "x" else " ms"
+        verdict = {True: "PASS", False: "FAIL", None: "not measured"}[target.passed]
+        sign = "<" if target.strict else "≤"
+        measured = "n/a" if target.measured is None else f"{target.measured:.2f}{unit}"
+        lines.append(f"| {target.name} | {measured} "
+                     f"| {sign} {target.limit:g}{unit} | {verdict} |")
+    lines += ["", machine_note(results)]
+    return "\n".join(lines)
+
+
+def machine_note(results: dict[str, Any]) -> str:
+    m, o = results["machine"], results["options"]
+    errors = sum(run["errors"] for cfg in results["configs"].values() for run in cfg["runs"].values())
+    note = (f"Measured on {m['cpus']} cores ({m['cpu_model'] or 'unknown CPU'}), Python {m['python']}, "
+            f"{o['server']}, client and server on the same machine over loopback, "
+            f"skill and floor loaded in {o['rounds']} interleaved rounds; "
+            f"{o['requests']} requests at 1 client and {o['concurrent_requests']} at {o['concurrency']} "
+            f"per configuration, mix: launch, relief step, next, 30 s countdown, serious check; "
+            f"skill on its default SQLite store (temp file); median of {o['cold_starts']} cold starts; "
+            f"{errors} non-200 answers; load average at start {m['load_average_at_start'][0]}.")
+    busy = m["load_average_at_start"][0]
+    if m["cpus"] and busy > 0.5 * m["cpus"]:
+        note += (f" WARNING: the machine was busy before the run (1-minute load average {busy} on "
+                 f"{m['cpus']} cores): the figures are noisy; re-run on a quiet machine.")
+    if results["missing"]:
+        note += f" Not measured (time cap {o['time_cap_s']:g} s): {', '.join(results['missing'])}."
+    return note

@@ -1,0 +1,173 @@
+"""The benchmark's machinery, with tiny counts: no timing assertions, only that it measures.
+
+The servers are real gunicorn processes on loopback; each test checks they are gone after.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from skill import envelopes, verification
+from skill.app import create_app
+from skill.bench import floor, mix, report, server
+from skill.bench.runner import Options, run_benchmark
+from skill.bench.servers import BenchServer, ServerSpec, TrustFiles, children_of
+from skill.settings import Settings
+from skill.throwaway_ca import ThrowawayCA
+
+
+@pytest.fixture(scope="module")
+def ca() -> ThrowawayCA:
+    return ThrowawayCA()
+
+
+@pytest.fixture
+def trust_files(tmp_path: Path, ca: ThrowawayCA) -> TrustFiles:
+    files = TrustFiles(tmp_path / "ca.pem", tmp_path / "chain.pem")
+    files.ca_file.write_bytes(ca.ca_pem)
+    files.chain_file.write_bytes(ca.chain_pem)
+    return files
+
+
+def gone(pid: int) -> bool:
+    """True when the process no longer runs (absent, or a zombie awaiting its parent)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state == "Z"
+
+
+def test_floor_says_hello_to_every_turn_of_the_mix() -> None:
+    settings = Settings(persistence="memory").as_local()
+    client = create_app(settings, skill=floor.build_hello_skill(settings)).test_client()
+    for turn in mix.MIX:
+        reply = client.post("/alexa", data=mix.encode(mix.turn_envelope(turn)),
+                            headers={"Content-Type": "application/json"})
+        assert reply.status_code == 200
+        assert reply.get_json()["response"]["outputSpeech"]["ssml"] == "<speak>hello</speak>"
+
+
+def test_signed_batch_cycles_the_mix_with_valid_signatures(ca, monkeypatch) -> None:
+    attributes = {"next": {"step": 1}}
+    batch = mix.signed_batch(ca, 12, attributes)
+    assert [r.turn for r in batch[:5]] == list(mix.MIX)
+    assert len({r.body for r in batch}) == 12, "every request is its own body"
+    nxt = json.loads(batch[2].body)
+    assert nxt["request"]["intent"]["name"] == "AMAZON.NextIntent"
+    assert nxt["session"]["attributes"] == {"step": 1}
+    countdown = json.loads(batch[3].body)["request"]["intent"]["slots"]
+    assert countdown["duration"]["value"] == "PT30S"
+    # The server's verifier accepts every signature in the batch.
+    monkeypatch.setattr(verification, "download_certificate", lambda url, timeout_s: ca.chain_pem)
+    monkeypatch.setattr(verification, "trusted_roots", lambda: [ca.ca_pem])
+    verifier = verification.AlexaSignatureVerifier()
+    for request in batch:
+        verifier.verify(request.headers, request.body.decode("utf-8"), None)
+
+
+def test_bench_app_trusts_only_the_files_it_is_given(trust_files, ca, monkeypatch, tmp_path) -> None:
+    # Let monkeypatch restore the two seams the factory replaces in this process.
+    monkeypatch.setattr(verification, "download_certificate", verification.download_certificate)
+    monkeypatch.setattr(verification, "trusted_roots", verification.trusted_roots)
+    monkeypatch.setenv(server.CA_FILE_ENV, str(trust_files.ca_file))
+    monkeypatch.setenv(server.CHAIN_FILE_ENV, str(trust_files.chain_file))
+    monkeypatch.setenv("SKILL_ID", envelopes.DEFAULT_APPLICATION_ID)
+    monkeypatch.setenv("CRAMP_HELPER_PERSISTENCE", "memory")
+    client = server.create_bench_app("floor").test_client()
+    request = mix.signed_batch(ca, 1)[0]
+    assert client.post("/alexa", data=request.body, headers=request.headers).status_code == 200
+    stranger = ThrowawayCA()
+    forged = mix.signed_batch(stranger, 1)[0]
+    assert client.post("/alexa", data=forged.body, headers=forged.headers).status_code == 400
+
+
+def test_bench_app_rejects_an_unknown_kind() -> None:
+    with pytest.raises(ValueError):
+        server.create_bench_app("other")
+
+
+def test_server_starts_answers_and_is_stopped(trust_files, ca, tmp_path) -> None:
+    spec = ServerSpec("floor", verify=True)
+    bench_server = BenchServer(spec, tmp_path / "db.sqlite3", trust_files, tmp_path / "log")
+    with bench_server:
+        cold_start = bench_server.start(mix.signed_batch(ca, 1)[0])
+        assert cold_start > 0
+        master = bench_server._process.pid
+        workers = bench_server.worker_pids()
+        assert len(workers) == 1
+        assert bench_server.worker_rss_kib()[0] > 10_000
+    assert gone(master) and all(gone(pid) for pid in workers)
+    assert not [pid for pid in children_of(os.getpid()) if not gone(pid)]
+
+
+def test_whole_benchmark_with_tiny_counts() -> None:
+    options = Options(requests=10, concurrent_requests=20, concurrency=4, rounds=2, warmup=2,
+                      cold_starts=2, two_worker_requests=20, startup_probes=1, time_cap_s=120)
+    results = run_benchmark(options, progress=lambda line: None)
+    configs = results["configs"]
+    assert set(configs) == {"skill-verify-on", "floor-verify-on", "skill-verify-off",
+                            "floor-verify-off", "skill-verify-on-2w", "floor-verify-on-2w"}
+    for key, config in configs.items():
+        expected_runs = {"4"} if key.endswith("2w") else {"1", "4"}
+        assert set(config["runs"]) == expected_runs
+        for run in config["runs"].values():
+            assert run["errors"] == 0 and run["requests"] > 0
+            assert 0 < run["median_ms"] <= run["p99_ms"]
+        assert config["rss_mib"] > 0
+    assert len(configs["skill-verify-on"]["cold_start_samples_ms"]) == 2
+    assert set(results["startup"]) == {"skill", "floor"}
+    assert list(results["warm_up_answers"]) == list(mix.MIX)
+    table = report.markdown(results)
+    assert table.count("\n| ") >= 8 + 3 + 4
+    assert "not measured" not in table and "n/a" not in table
+    assert all(t.measured is not None for t in report.targets(results))
+
+
+@pytest.mark.parametrize("measured, limit, strict, passed", [
+    (1.3, 1.3, False, True), (1.31, 1.3, False, False),
+    (20.0, 20.0, True, False), (19.9, 20.0, True, True), (None, 1.2, False, None),
+])
+def test_target_verdicts(measured, limit, strict, passed) -> None:
+    assert report.Target("t", measured, limit, "x", strict).passed is passed
+
+
+def test_client_reads_keep_alive_and_closing_answers() -> None:
+    """The lean client against the standard library's HTTP/1.1 server (both connection styles)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from skill.bench.client import Connection
+
+    class Echo(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:  # noqa: N802 - the standard library's name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200 if body != b"fail" else 418)
+            self.send_header("Content-Length", str(len(body)))
+            if body == b"close":
+                self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:  # noqa: ANN002
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        conn = Connection("127.0.0.1", httpd.server_address[1], 5.0)
+        headers = {"Content-Type": "application/json"}
+        assert conn.post(b"one", headers) == (200, b"one")
+        assert conn.post(b"two", headers) == (200, b"two")  # same connection, kept alive
+        assert conn.post(b"close", headers) == (200, b"close")
+        assert conn._sock is None, "closed when the server said so"
+        assert conn.post(b"fail", headers) == (418, b"fail")  # reopened
+        conn.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
