@@ -40,6 +40,19 @@ class Turn:
         return ssml.spoken_text(speech) if speech else ""
 
     @property
+    def whispered(self) -> bool:
+        """Every word of the speech is inside the whisper effect."""
+        if 'name="whispered"' not in self.ssml:
+            return False
+        outside = re.sub(r'<amazon:effect name="whispered">.*?</amazon:effect>', "",
+                         ssml.unwrap(self.ssml))
+        return not ssml.spoken_text(ssml.speak(outside))
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        return self.response.get("card")
+
+    @property
     def ended(self) -> bool:
         return self.response.get("shouldEndSession") is not False
 
@@ -74,8 +87,9 @@ def check_voice_rules(turn: Turn) -> None:
 class Talk:
     """One user talking to the skill; the session carries over until it ends."""
 
-    def __init__(self, client) -> None:
+    def __init__(self, client, user_id: str = envelopes.DEFAULT_USER_ID) -> None:
         self.client = client
+        self.user_id = user_id
         self.attributes: dict[str, Any] = {}
         self.new = True
         self.turns: list[Turn] = []
@@ -94,11 +108,16 @@ class Talk:
         return turn
 
     def launch(self) -> Turn:
-        return self.send(envelopes.launch_request())
+        return self.send(envelopes.launch_request(user_id=self.user_id))
 
     def intent(self, name: str, **slots: Any) -> Turn:
         name = name if name[0].isupper() and "Intent" in name else f"AMAZON.{name}Intent"
-        return self.send(envelopes.intent_request(name, slots))
+        return self.send(envelopes.intent_request(name, slots, user_id=self.user_id,
+                                                  new_session=self.new))
 
     def ended_session(self) -> Turn:
-        return self.send(envelopes.session_ended_request())
+        return self.send(envelopes.session_ended_request(user_id=self.user_id))
+
+    def stop(self) -> Turn:
+        """End the session the way a user does ("stop"), so the next turn is a new session."""
+        return self.intent("Stop")

@@ -1,4 +1,4 @@
-"""SSML composition: escaping, chained breaks, timing estimates, the whisper transform."""
+"""SSML composition: escaping, chained breaks, timing estimates (the whisper: test_voice)."""
 from __future__ import annotations
 
 import pytest
@@ -54,13 +54,3 @@ def test_problems_names_what_is_wrong(doc, problem) -> None:
         assert found == []
     else:
         assert any(problem in p for p in found), found
-
-
-def test_whisper_wraps_text_but_not_breaks_and_stays_valid() -> None:
-    doc = ssml.speak(ssml.render([Text("Hold it."), Pause(12), Text("Release & rest.")]))
-    quiet = ssml.whisper(doc)
-    assert quiet == ('<speak><amazon:effect name="whispered">Hold it.</amazon:effect>'
-                     '<break time="10000ms"/><break time="2000ms"/>'
-                     '<amazon:effect name="whispered">Release &amp; rest.</amazon:effect></speak>')
-    assert ssml.problems(quiet) == []
-    assert ssml.ssml_play_seconds(quiet) == pytest.approx(ssml.ssml_play_seconds(doc))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 import tomllib
 
 import pytest
@@ -16,9 +17,16 @@ from skill.model.generate import (
 )
 from skill.model.manifest import build_manifest
 from skill.model.package import check_project
+from skill.model.source import ModelSourceError
 from skill.settings import Settings
 
-CUSTOM_INTENTS = {"ReliefStepsIntent", "StretchTimerIntent", "IsItSeriousIntent"}
+#: Answers from the articles: each needs many ways of asking.
+ANSWER_INTENTS = {"ReliefStepsIntent", "StretchTimerIntent", "IsItSeriousIntent",
+                  "PreventionIntent", "CausesIntent", "MedicationIntent", "SourcesIntent"}
+#: The user's settings: fewer, plainer phrasings.
+SETTINGS_INTENTS = {"QuietVoiceIntent", "NormalVoiceIntent", "SetHoldTimeIntent",
+                    "ForgetSettingsIntent"}
+CUSTOM_INTENTS = ANSWER_INTENTS | SETTINGS_INTENTS
 BUILTINS = {f"AMAZON.{n}Intent" for n in (
     "Help", "Stop", "Cancel", "Fallback", "NavigateHome", "Next", "Previous", "Repeat",
     "StartOver", "Yes", "No", "Pause", "Resume")}
@@ -63,12 +71,22 @@ def test_slots_are_declared_as_specified(model):
              for name in CUSTOM_INTENTS}
     assert slots == {"ReliefStepsIntent": {"muscle": "MUSCLE"},
                      "StretchTimerIntent": {"muscle": "MUSCLE", "duration": "AMAZON.DURATION"},
-                     "IsItSeriousIntent": {}}
+                     "IsItSeriousIntent": {},
+                     "PreventionIntent": {}, "CausesIntent": {}, "SourcesIntent": {},
+                     "MedicationIntent": {"medicine": "MEDICINE", "condition": "CONDITION"},
+                     "QuietVoiceIntent": {}, "NormalVoiceIntent": {},
+                     "SetHoldTimeIntent": {"duration": "AMAZON.DURATION"},
+                     "ForgetSettingsIntent": {}}
 
 
-@pytest.mark.parametrize("intent", sorted(CUSTOM_INTENTS))
-def test_each_custom_intent_has_at_least_thirty_samples(model, intent):
+@pytest.mark.parametrize("intent", sorted(ANSWER_INTENTS))
+def test_each_answer_intent_has_at_least_thirty_samples(model, intent):
     assert len(intents_of(model)[intent]["samples"]) >= 30
+
+
+@pytest.mark.parametrize("intent", sorted(SETTINGS_INTENTS))
+def test_each_settings_intent_has_at_least_twenty_samples(model, intent):
+    assert len(intents_of(model)[intent]["samples"]) >= 20
 
 
 def test_slot_bearing_intents_have_slot_variants(model):
@@ -76,6 +94,9 @@ def test_slot_bearing_intents_have_slot_variants(model):
     assert any("{muscle}" in s for s in intents["ReliefStepsIntent"]["samples"])
     timer = intents["StretchTimerIntent"]["samples"]
     assert any("{duration}" in s for s in timer) and any("{muscle}" in s for s in timer)
+    medication = intents["MedicationIntent"]["samples"]
+    assert any("{medicine}" in s for s in medication) and any("{condition}" in s for s in medication)
+    assert any("{duration}" in s for s in intents["SetHoldTimeIntent"]["samples"])
 
 
 def test_muscle_values_come_from_the_content_file(model):
@@ -87,14 +108,35 @@ def test_muscle_values_come_from_the_content_file(model):
     assert {v["id"] for v in expected} >= {"CALF", "FOOT", "THIGH_FRONT", "THIGH_BACK"}
 
 
+@pytest.mark.parametrize("slot_type, group", [("MEDICINE", "medicine"), ("CONDITION", "condition")])
+def test_medicine_and_condition_values_come_from_the_content(model, slot_type, group):
+    medical = tomllib.loads((Settings().content_dir / "medical.toml").read_text(encoding="utf-8"))
+    expected = [{"id": m["id"], "name": {"value": m["name"], "synonyms": m["synonyms"]}}
+                for m in medical[group]]
+    types = {t["name"]: t for t in model["interactionModel"]["languageModel"]["types"]}
+    assert types[slot_type]["values"] == expected
+
+
 def test_a_content_change_reaches_the_generated_model(tmp_path):
     content = tmp_path / "content"
-    content.mkdir()
-    content.joinpath("muscles.toml").write_text(
-        '[[muscle]]\nid = "SHIN"\nname = "shin"\nsynonyms = ["front of my leg"]\n')
+    shutil.copytree(Settings().content_dir, content)
+    muscles = content / "muscles.toml"
+    muscles.write_text(muscles.read_text(encoding="utf-8").replace('"gastrocnemius"', '"shin"'))
+    medical = content / "medical.toml"
+    medical.write_text(medical.read_text(encoding="utf-8").replace('"lyrica"', '"a new brand"'))
     model = generate_model(Settings(content_dir=content))
-    values = model["interactionModel"]["languageModel"]["types"][0]["values"]
-    assert values == [{"id": "SHIN", "name": {"value": "shin", "synonyms": ["front of my leg"]}}]
+    types = {t["name"]: {v["id"]: v["name"]["synonyms"] for v in t["values"]}
+             for t in model["interactionModel"]["languageModel"]["types"]}
+    assert "shin" in types["MUSCLE"]["CALF"] and "gastrocnemius" not in types["MUSCLE"]["CALF"]
+    assert types["MEDICINE"]["PREGABALIN"] == ["a new brand"]
+
+
+def test_broken_content_stops_the_model_build_naming_the_file(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(Settings().content_dir, content)
+    content.joinpath("medical.toml").write_text('[advice]\ntext = "x"\nsources = ["001"]\n')
+    with pytest.raises(ModelSourceError, match="medical.toml"):
+        generate_model(Settings(content_dir=content))
 
 
 # --- each rule catches what it is for -------------------------------------------------------

@@ -111,17 +111,21 @@ def test_one_shot_resolves_the_rest_in_a_new_session(resolver):
     assert resolver.resolve("tell leg cramp helper to time it").intent == "StretchTimerIntent"
 
 
-def fill(sample: str, model: dict) -> str:
-    """A sample with each slot replaced by a real value."""
-    muscle = model["interactionModel"]["languageModel"]["types"][0]["values"][0]["name"]["value"]
-    return sample.replace("{muscle}", muscle).replace("{duration}", "thirty seconds")
+def fill(sample: str, model: dict, intent: dict) -> str:
+    """A sample with each slot replaced by a real value of its type."""
+    first_values = {t["name"]: t["values"][0]["name"]["value"]
+                    for t in model["interactionModel"]["languageModel"]["types"]}
+    for slot in intent.get("slots", []):
+        value = "thirty seconds" if slot["type"] == "AMAZON.DURATION" else first_values[slot["type"]]
+        sample = sample.replace("{" + slot["name"] + "}", value)
+    return sample
 
 
 def test_every_sample_resolves_exactly_to_its_own_intent(model, resolver):
     wrong = []
     for intent in model["interactionModel"]["languageModel"]["intents"]:
         for sample in intent["samples"]:
-            resolution = resolver.resolve(fill(sample, model))
+            resolution = resolver.resolve(fill(sample, model, intent))
             if (resolution.intent, resolution.method) != (intent["name"], "exact"):
                 wrong.append(f"{sample!r} -> {resolution.describe()}")
     assert wrong == []
@@ -307,16 +311,20 @@ def test_speak_without_espeak_says_so(monkeypatch, capsys):
 
 # --- the CLI --------------------------------------------------------------------------------
 
-def test_night_script_is_a_fifteen_turn_night(resolver):
+NIGHT_TURNS = 28
+
+
+def test_night_script_covers_every_custom_intent(resolver, model):
     from skill.simulator.console import script_lines
 
     lines = script_lines(NIGHT_SCRIPT.read_text())
-    assert len(lines) == 15
+    assert len(lines) == NIGHT_TURNS
     intents = [resolver.resolve(line) for line in lines]
     names = [r.intent or r.request_type for r in intents]
     assert names[0] == "LaunchRequest" and names[-1] == "AMAZON.StopIntent"
-    for needed in ("ReliefStepsIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent",
-                   "StretchTimerIntent", "IsItSeriousIntent", "AMAZON.YesIntent"):
+    custom = {i["name"] for i in model["interactionModel"]["languageModel"]["intents"]
+              if not i["name"].startswith("AMAZON.")}
+    for needed in custom | {"AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.YesIntent"}:
         assert needed in names
     assert all(r.method in ("exact", "launch") for r in intents)
 
@@ -324,9 +332,18 @@ def test_night_script_is_a_fifteen_turn_night(resolver):
 def test_simulate_runs_the_night_script_in_process(capsys):
     assert main(["simulate", "--in-process", "--script", str(NIGHT_SCRIPT)]) == 0
     out = capsys.readouterr().out
-    assert "15 turns, 15 answered" in out
+    assert f"{NIGHT_TURNS} turns, {NIGHT_TURNS} answered" in out
     assert "heard: ReliefStepsIntent muscle=CALF (exact)" in out
     assert "heard: StretchTimerIntent duration=PT20S (exact)" in out
+    turns = {int(t.split("]", 1)[0]): t for t in out.split("\n[")[1:]}
+    # whispered from "whisper" on, in the next session too, except the emergency
+    # instruction; normal again after "speak up"
+    whispered = sorted(n for n, t in turns.items() if "alexa (whispered):" in t)
+    assert whispered == [n for n in range(2, 25) if n != 14]
+    assert "alexa: Call your local emergency number" in turns[14]
+    # the remembered hold time is used in the new session
+    assert "40 seconds, starting now" in turns[17]
+    assert "don't list that" in turns[19] and "talking to your doctor" in turns[19]
 
 
 def test_simulate_script_as_a_subprocess_with_json(tmp_path):
@@ -366,7 +383,8 @@ def annotations():
 
 def test_annotation_set_is_in_the_nlu_evaluation_import_format(annotations):
     header = ANNOTATIONS.read_text(encoding="utf-8").splitlines()[0]
-    assert header == "utterance,referenceTimestamp,intent,slot[muscle],slot[duration]"
+    assert header == ("utterance,referenceTimestamp,intent,slot[muscle],slot[duration],"
+                      "slot[medicine],slot[condition]")
     assert len(annotations) >= 150
 
 

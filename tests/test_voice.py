@@ -6,6 +6,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from skill.domain import ssml as ssml_doc
+from skill.domain.countdown import plan_countdown
+from skill.domain.ssml import Pause, Text
 from skill.domain.voice import MAX_SSML_CHARS, NORMAL, SOFT, WHISPER, quiet
 
 W_OPEN = '<amazon:effect name="whispered">'
@@ -127,3 +130,27 @@ def test_too_long_after_wrapping_falls_back_to_the_original() -> None:
     assert len(ssml) < MAX_SSML_CHARS
     assert len(ssml) + 300 * len(W_OPEN + W_CLOSE) > MAX_SSML_CHARS
     assert quiet(ssml, WHISPER) == ssml
+
+
+def test_chained_breaks_stay_outside_and_timing_is_unchanged() -> None:
+    doc = ssml_doc.speak(ssml_doc.render([Text("Hold it."), Pause(12), Text("Release & rest.")]))
+    result = quiet(doc, WHISPER)
+    assert result == (f'<speak>{whispered("Hold it.")}<break time="10000ms" /><break time="2000ms" />'
+                      f'{whispered("Release &amp; rest.")}</speak>')
+    assert ssml_doc.problems(result) == []
+    assert ssml_doc.ssml_play_seconds(result) == pytest.approx(ssml_doc.ssml_play_seconds(doc))
+
+
+@pytest.mark.parametrize("seconds", [10, 30, 119, 120])
+def test_the_skills_own_countdowns_whisper_under_the_limit(seconds: int) -> None:
+    """The real countdown (every checkpoint its own text run, ~48 characters of effect
+    tags each) whispered: valid, under 8,000 characters, every word whispered."""
+    plan = plan_countdown(seconds, "Keep your leg straight & pull your toes up.", "A note.")
+    doc = ssml_doc.speak(ssml_doc.render([*plan.segments, Text("Want another set? Or say next.")]))
+    result = quiet(doc, WHISPER)
+    assert result != doc and ssml_doc.problems(result) == []
+    assert len(result) < MAX_SSML_CHARS
+    root = ET.fromstring(result.replace("amazon:", "amazon__"))
+    outside = (root.text or "") + "".join(child.tail or "" for child in root)
+    assert outside.strip() == "", "every word is inside a whisper"
+    assert ssml_doc.breaks_in(result) == ssml_doc.breaks_in(doc)

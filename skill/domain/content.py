@@ -203,6 +203,26 @@ class Content(Struct, frozen=True):
     def outcome(self, outcome_id: str) -> Outcome:
         return next(o for o in self.serious.outcome if o.id == outcome_id)
 
+    # medicines and conditions -------------------------------------------------------------
+    def medical_lists(self) -> dict[str, tuple[Named, ...]]:
+        """The articles' lists by kind: "medicine" and "condition"."""
+        return {"medicine": self.medical.medicine, "condition": self.medical.condition}
+
+    def medical_item(self, kind: str, item_id: str | None) -> Named | None:
+        """The medicine or condition with this id, or None."""
+        return next((n for n in self.medical_lists().get(kind, ()) if n.id == item_id), None)
+
+    def medical_from_phrase(self, kind: str, phrase: str | None) -> Named | None:
+        """Match what the user said against a list's ids, names and synonyms; None when
+        the articles do not list it (never a guess)."""
+        wanted = _normalise(phrase)
+        if not wanted:
+            return None
+        for item in self.medical_lists().get(kind, ()):
+            if wanted in {_normalise(n) for n in (item.id, item.name, *item.synonyms)}:
+                return item
+        return None
+
     def sources_of(self, ids: Iterable[str]) -> list[Source]:
         """The articles behind some source ids, in id order, without repeats."""
         return [self.sources[i] for i in sorted(set(ids)) if i in self.sources]

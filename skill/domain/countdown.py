@@ -58,6 +58,14 @@ def _as_seconds(duration: str) -> float | None:
         return None
 
 
+def readable_seconds(duration: str | None) -> float | None:
+    """Seconds in a spoken duration when it is a usable, positive length; else None."""
+    seconds = _as_seconds(str(duration)) if duration and str(duration).strip() else None
+    if seconds is None or seconds != seconds or seconds <= 0:  # unreadable, NaN, zero, negative
+        return None
+    return seconds
+
+
 def hold_time(duration: str | None, default: int, minimum: int, maximum: int) -> HoldTime:
     """The hold length for a requested AMAZON.DURATION value. Missing: the default.
     Unreadable, zero or negative: the default, with a note. Out of range: clamped, with a

@@ -3,7 +3,7 @@
 Speech stays a list of `Text` and `Pause` segments until the last moment, and `render`
 is the only place that turns them into markup. That keeps three rules in one spot:
 text is XML-escaped, a pause longer than Alexa's 10 s limit becomes a chain of breaks,
-and a later transform (the quiet voice) can wrap text without touching the breaks.
+and the quiet voice (skill.domain.voice) can wrap text without touching the breaks.
 Pure module: no SDK imports.
 """
 from __future__ import annotations
@@ -26,8 +26,6 @@ _WORD = re.compile(r"[A-Za-z0-9']+")
 _BREAK_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$")
 #: SSML uses the `amazon:` prefix without declaring it; declare it so XML tools can parse.
 _AMAZON_NS = "https://developer.amazon.com/ssml"
-WHISPER_OPEN = '<amazon:effect name="whispered">'
-WHISPER_CLOSE = "</amazon:effect>"
 
 
 @dataclass(frozen=True)
@@ -174,17 +172,3 @@ def problems(ssml: str) -> list[str]:
     if too_long:
         found.append(f"breaks over 10 s: {too_long}")
     return found
-
-
-def whisper(ssml: str) -> str:
-    """The same document with every run of text whispered and breaks left outside the
-    effect (Alexa's whisper may wrap text only). For the quiet-voice interceptor."""
-    inner = unwrap(ssml)
-    pieces = re.split(r"(<break\b[^>]*/>)", inner)
-    wrapped = []
-    for piece in pieces:
-        if piece.startswith("<break") or not piece.strip():
-            wrapped.append(piece)
-        else:
-            wrapped.append(f"{WHISPER_OPEN}{piece.strip()}{WHISPER_CLOSE}")
-    return speak("".join(wrapped))

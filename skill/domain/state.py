@@ -20,13 +20,17 @@ KEY = "cramp"
 VERSION = 1
 
 Flow = Literal["none", "relief", "serious"]
+#: A list read out a couple of items per turn ("want more?").
+Topic = Literal["none", "prevention", "causes"]
 #: The yes/no question the last response asked, if any:
 #:   count        "time it?" after a step        -> yes: countdown (or next step)
 #:   next         "next step?"                   -> yes: next step, no: goodbye
 #:   another_set  "another set?" after a count   -> yes: same countdown again
 #:   start_over   "start over?" after last step  -> yes: first step, no: goodbye
 #:   relief       "relief steps now?"            -> yes: first step, no: goodbye
-Pending = Literal["none", "count", "next", "another_set", "start_over", "relief"]
+#:   more         "want more?" in a topic list   -> yes/next: the next items, no: goodbye
+#:   forget       "forget your settings?"        -> yes: delete them, no: keep them
+Pending = Literal["none", "count", "next", "another_set", "start_over", "relief", "more", "forget"]
 ReplyCode = Literal["yes", "no", "unsure"]
 
 
@@ -40,6 +44,9 @@ class Conversation(Struct, kw_only=True, frozen=True, omit_defaults=True):
     pending: Pending = "none"
     replies: Annotated[tuple[ReplyCode, ...], Meta(max_length=5)] = ()
     hold: Annotated[int, Meta(ge=1, le=600)] | None = None
+    topic: Topic = "none"
+    #: The next item of `topic` to say.
+    item: Annotated[int, Meta(ge=0, le=40)] = 0
     #: Article ids behind the last health answer (for "where is that from?" and cards).
     sources: Annotated[tuple[Annotated[str, Meta(max_length=8)], ...], Meta(max_length=10)] = ()
     last_speech: Annotated[str, Meta(max_length=8000)] = ""

@@ -8,7 +8,7 @@ wrapped on its own while `<break>`, `<audio>`, other effects and marks stay outs
 Words marked up as a unit (`say-as`, `sub`, `phoneme`, `w`) count as text and are
 whispered with their neighbours; structure (`p`, `s`, `prosody`, `emphasis`, ...) is kept
 and its text is whispered inside it. If the input does not parse, or the result would
-pass Alexa's 8,000-character limit, the input comes back unchanged: normal speech is
+reach Alexa's 8,000-character limit, the input comes back unchanged: normal speech is
 better than no speech.
 """
 from __future__ import annotations
@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from skill.domain.ssml import MAX_SSML_CHARS
+
 WHISPER = "whisper"
 SOFT = "soft"
 NORMAL = "normal"
 STYLES = (WHISPER, SOFT, NORMAL)
 
-MAX_SSML_CHARS = 8000
 
 # ElementTree rejects an undeclared "amazon:" prefix, so amazon tags travel under a
 # plain name while parsed. Escaped text never contains "<", so only tags are renamed.
@@ -54,7 +55,7 @@ def quiet(ssml: str, style: str = WHISPER) -> str:
         return ssml
     _quiet_inside(root, style)
     result = _FROM_PLAIN.sub(r"<\1" + _AMAZON, ET.tostring(root, encoding="unicode"))
-    return result if len(result) <= MAX_SSML_CHARS else ssml
+    return result if len(result) < MAX_SSML_CHARS else ssml
 
 
 def _quiet_inside(parent: ET.Element, style: str) -> None:

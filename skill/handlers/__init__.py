@@ -18,9 +18,16 @@ from skill.handlers.builtins import (
     UnknownIntentHandler, YesIntentHandler)
 from skill.handlers.common import IntentHandler
 from skill.handlers.countdown import StretchTimerIntentHandler
-from skill.handlers.interceptors import CatchAllExceptionHandler, RememberSpeechInterceptor
+from skill.handlers.interceptors import (
+    CatchAllExceptionHandler, PreferredHoldInterceptor, RememberSpeechInterceptor)
 from skill.handlers.relief import LaunchRequestHandler, ReliefStepsIntentHandler
 from skill.handlers.serious import IsItSeriousIntentHandler
+from skill.handlers.settings import (
+    ForgetSettingsIntentHandler, NormalVoiceIntentHandler, QuietVoiceIntentHandler,
+    SetHoldTimeIntentHandler)
+from skill.handlers.topics import (
+    CausesIntentHandler, MedicationIntentHandler, PreventionIntentHandler, SourcesIntentHandler)
+from skill.preferences_handlers import QuietVoiceInterceptor, SkillDisabledEventHandler
 from skill.settings import Settings
 
 #: Handlers of named intents, in dispatch order.
@@ -28,6 +35,14 @@ INTENT_HANDLERS: tuple[type[IntentHandler], ...] = (
     ReliefStepsIntentHandler,
     StretchTimerIntentHandler,
     IsItSeriousIntentHandler,
+    PreventionIntentHandler,
+    CausesIntentHandler,
+    MedicationIntentHandler,
+    SourcesIntentHandler,
+    QuietVoiceIntentHandler,
+    NormalVoiceIntentHandler,
+    SetHoldTimeIntentHandler,
+    ForgetSettingsIntentHandler,
     HelpIntentHandler,
     StopIntentHandler,
     FallbackIntentHandler,
@@ -45,14 +60,20 @@ HANDLED_INTENTS: frozenset[str] = frozenset().union(*(h.intents for h in INTENT_
 
 
 def register(builder, settings: Settings, content: Content | None = None) -> Content:  # noqa: ANN001
-    """Add every handler, the speech memory and the exception handler to `builder`.
-    Returns the content it loaded (from `settings.content_dir` unless given)."""
+    """Add every handler, the interceptors and the exception handler to `builder`.
+    Returns the content it loaded (from `settings.content_dir` unless given).
+
+    Response interceptors run in the order added: the speech memory keeps the plain
+    speech, then the quiet voice whispers what goes out (and "repeat" whispers it again)."""
     content = content or load_content(settings.content_dir)
+    builder.add_request_handler(SkillDisabledEventHandler())
     builder.add_request_handler(LaunchRequestHandler(content))
     for handler_class in INTENT_HANDLERS:
         builder.add_request_handler(handler_class(content))
     builder.add_request_handler(SessionEndedRequestHandler())
     builder.add_request_handler(UnknownIntentHandler(content))  # keep last
+    builder.add_global_request_interceptor(PreferredHoldInterceptor())
     builder.add_global_response_interceptor(RememberSpeechInterceptor())
+    builder.add_global_response_interceptor(QuietVoiceInterceptor())
     builder.add_exception_handler(CatchAllExceptionHandler())
     return content

@@ -21,9 +21,13 @@ from skill.handlers.common import (
 from skill.handlers.countdown import count_again, countdown_answer, usual_seconds
 from skill.handlers.relief import (
     NEXT_REPROMPT, current_step, first_step, next_step, previous_step)
+from skill.handlers.resume import FORGET_PROMPT, FORGET_REPROMPT
+from skill.handlers.settings import confirm_forget
+from skill.handlers.topics import more_items
 
 HELP = ("I can take you through relief steps one at a time, count you through a stretch, "
-        "or check whether a cramp might be serious. Which would you like?")
+        "or check whether a cramp might be serious. I can also whisper, and tell you about "
+        "prevention, causes, medicines and my sources. Which would you like?")
 HELP_REPROMPT = "Say steps, time it, or is it serious."
 NOT_UNDERSTOOD = "Sorry, I can't help with that."
 NO_QUESTION = "I'm not sure what that answers."
@@ -70,6 +74,8 @@ class FallbackIntentHandler(IntentHandler):
     intents = frozenset({"AMAZON.FallbackIntent"})
 
     def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
+        if state.pending == "forget":
+            return ask(state, FORGET_PROMPT, reprompt=FORGET_REPROMPT)
         if serious.in_check(self.content, state):
             return serious.record_reply(self.content, state, Reply.UNSURE, serious.UNSURE_LEAD)
         return steer(state, NOT_UNDERSTOOD)
@@ -79,6 +85,8 @@ class NextIntentHandler(IntentHandler):
     intents = frozenset({"AMAZON.NextIntent"})
 
     def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
+        if state.pending == "more":
+            return more_items(self.content, state)
         if serious.in_check(self.content, state):
             return serious.current_question(self.content, state, serious.ANSWER_LEAD)
         return next_step(self.content, state)
@@ -138,6 +146,8 @@ def yes_answer(content: Content, state: Conversation) -> Answer:
         return first_step(content, state, state.muscle)
     if state.pending == "relief":
         return first_step(content, state, None)
+    if state.pending == "more":
+        return more_items(content, state)
     return steer(state, NO_QUESTION)
 
 
@@ -146,7 +156,7 @@ def no_answer(content: Content, state: Conversation) -> Answer:
         return serious.record_reply(content, state, Reply.NO)
     if state.pending in ("count", "another_set"):
         return ask(state.but(pending="next"), WAIT_FOR_NEXT, reprompt=NEXT_REPROMPT)
-    if state.pending in ("next", "start_over", "relief"):
+    if state.pending in ("next", "start_over", "relief", "more"):
         return tell(Conversation(), GOODBYE)
     return steer(state, NO_QUESTION)
 
@@ -155,6 +165,8 @@ class YesIntentHandler(IntentHandler):
     intents = frozenset({"AMAZON.YesIntent"})
 
     def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
+        if state.pending == "forget":
+            return confirm_forget(handler_input, self.content, state, agreed=True)
         return yes_answer(self.content, state)
 
 
@@ -162,6 +174,8 @@ class NoIntentHandler(IntentHandler):
     intents = frozenset({"AMAZON.NoIntent"})
 
     def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
+        if state.pending == "forget":
+            return confirm_forget(handler_input, self.content, state, agreed=False)
         return no_answer(self.content, state)
 
 

@@ -6,17 +6,20 @@ session attributes. That keeps the features small and the SSML rules in one plac
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
 
 from skill.domain import ssml
+from skill.domain.cards import Card
 from skill.domain.content import Content
 from skill.domain.state import Conversation
+from skill.preferences_handlers import SPEAK_NORMALLY
 
 #: UI phrasing (no health facts) shared by several handlers.
 STEER = "Say next for a relief step, time it for a countdown, or is it serious."
@@ -25,12 +28,20 @@ GOODBYE = "Okay. I hope it eases soon."
 
 @dataclass(frozen=True)
 class Answer:
-    """One response, before it becomes SSML: inner SSML speech and reprompt."""
+    """One response, before it becomes SSML: inner SSML speech and reprompt, and a card
+    for the Alexa app when the answer is worth reading later."""
 
     speech: str
     state: Conversation
     reprompt: str | None = None
     end: bool = False
+    card: Card | None = None
+    #: Said in the normal voice even for a user who chose the quiet one (the emergency
+    #: instruction must not be missed).
+    urgent: bool = False
+
+    def with_card(self, card: Card) -> "Answer":
+        return replace(self, card=card)
 
 
 def ask(state: Conversation, *sentences: str, reprompt: str) -> Answer:
@@ -78,9 +89,13 @@ def save_state(handler_input: HandlerInput, state: Conversation) -> None:
 def respond(handler_input: HandlerInput, answer: Answer) -> Response:
     """Turn an Answer into the SDK response and store the new state."""
     save_state(handler_input, answer.state)
+    if answer.urgent:
+        handler_input.attributes_manager.request_attributes[SPEAK_NORMALLY] = True
     builder = handler_input.response_builder
     if answer.speech:
         builder.speak(answer.speech)
+    if answer.card:
+        builder.set_card(SimpleCard(title=answer.card.title, content=answer.card.text))
     if answer.end:
         builder.set_should_end_session(True)
     else:

@@ -1,14 +1,18 @@
-"""Cross-cutting pieces: remembering what was said, and the calm answer to any error."""
+"""Cross-cutting pieces: the preferred hold time, remembering what was said, and the calm
+answer to any error. (The quiet voice is `skill.preferences_handlers.QuietVoiceInterceptor`.)"""
 from __future__ import annotations
 
 import logging
 
-from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractResponseInterceptor
+from ask_sdk_core.dispatch_components import (
+    AbstractExceptionHandler, AbstractRequestInterceptor, AbstractResponseInterceptor)
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from skill.domain import ssml
 from skill.handlers.common import STEER, load_state, save_state
+from skill.preferences import load_preferences
 
 log = logging.getLogger("skill.handlers")
 
@@ -18,6 +22,21 @@ TROUBLE = "Sorry, I had a little trouble there."
 def _ssml_of(speech: object) -> str:
     value = getattr(speech, "ssml", None)
     return ssml.unwrap(value) if isinstance(value, str) else ""
+
+
+class PreferredHoldInterceptor(AbstractRequestInterceptor):
+    """Until the user counts a stretch this session, countdowns use their remembered hold
+    time: it is put into the conversation state, where every countdown looks first."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        if not is_request_type("IntentRequest")(handler_input):
+            return
+        state = load_state(handler_input)
+        if state.hold is not None:
+            return
+        preferred = load_preferences(handler_input).hold_seconds
+        if preferred is not None:
+            save_state(handler_input, state.but(hold=preferred))
 
 
 class RememberSpeechInterceptor(AbstractResponseInterceptor):

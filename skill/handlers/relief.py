@@ -13,9 +13,11 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
+from skill.domain.cards import relief_card
 from skill.domain.content import Content
 from skill.domain.state import Conversation
 from skill.handlers.common import Answer, IntentHandler, ask, lead_in, respond
+from skill.preferences import load_preferences, update_preferences
 
 UNKNOWN_MUSCLE_LEAD = "No special stretch for that one, so try this"
 FIRST_STEP_LEAD = "You're at the first step"
@@ -23,6 +25,9 @@ COUNT_PROMPT = "Say time it and I'll count, or say next."
 COUNT_REPROMPT = "Say time it for a countdown, or next for the next step."
 NEXT_PROMPT = "Say next, or say time it to count a stretch."
 NEXT_REPROMPT = "Say next for the next step, or stop."
+FIRST_TIME_LEAD = "Hello, here's the first step"
+FIRST_TIME_PROMPT = "Say time it and I'll count, or next; you can also say whisper, or is it serious."
+RETURNING_PROMPT = "Say time it, or next."
 LAST_PROMPT = "That's all the steps; want to hear them again?"
 LAST_REPROMPT = "Say yes to start the steps again, or stop."
 
@@ -31,8 +36,18 @@ def plan_length(content: Content, state: Conversation) -> int:
     return len(content.relief_plan(state.muscle))
 
 
-def step_answer(content: Content, state: Conversation, index: int, lead: str | None = None) -> Answer:
-    """Say step `index` of the plan for the state's muscle, and offer what comes next."""
+def step_answer(content: Content, state: Conversation, index: int, lead: str | None = None,
+                count_prompt: str = COUNT_PROMPT) -> Answer:
+    """Say step `index` of the plan for the state's muscle, and offer what comes next.
+    The first step also sends the card with every step, to read in the morning."""
+    answer = _step_answer(content, state, index, lead, count_prompt)
+    if answer.state.step == 0:
+        return answer.with_card(relief_card(content, answer.state.muscle))
+    return answer
+
+
+def _step_answer(content: Content, state: Conversation, index: int, lead: str | None,
+                 count_prompt: str) -> Answer:
     muscle = state.muscle if content.muscle(state.muscle) else None
     plan = content.relief_plan(muscle)
     index = min(max(index, 0), len(plan) - 1)
@@ -46,14 +61,23 @@ def step_answer(content: Content, state: Conversation, index: int, lead: str | N
         cited = tuple(sorted({*moved.sources, *content.relief.closing.sources}))
         return ask(moved.but(pending="start_over", sources=cited), *sentences, LAST_PROMPT, reprompt=LAST_REPROMPT)
     if step.cue:
-        return ask(moved.but(pending="count"), *sentences, COUNT_PROMPT, reprompt=COUNT_REPROMPT)
+        return ask(moved.but(pending="count"), *sentences, count_prompt, reprompt=COUNT_REPROMPT)
     return ask(moved.but(pending="next"), *sentences, NEXT_PROMPT, reprompt=NEXT_REPROMPT)
 
 
 def first_step(content: Content, state: Conversation, muscle: str | None,
-               lead: str | None = None) -> Answer:
+               lead: str | None = None, count_prompt: str = COUNT_PROMPT) -> Answer:
     """Start the steps over for a muscle (None: the general steps)."""
-    return step_answer(content, state.but(muscle=muscle), 0, lead)
+    return step_answer(content, state.but(muscle=muscle), 0, lead, count_prompt)
+
+
+def welcome(content: Content, returning: bool) -> Answer:
+    """The opening. First time: a short greeting before the first step, and hints about
+    what else to say. Returning users heard those: the step comes first, the prompt is
+    shorter."""
+    if returning:
+        return first_step(content, Conversation(), None, count_prompt=RETURNING_PROMPT)
+    return first_step(content, Conversation(), None, FIRST_TIME_LEAD, FIRST_TIME_PROMPT)
 
 
 def next_step(content: Content, state: Conversation) -> Answer:
@@ -122,7 +146,8 @@ def muscle_from_slot(handler_input: HandlerInput, content: Content) -> tuple[str
 # -- handlers ----------------------------------------------------------------------------------
 
 class LaunchRequestHandler(AbstractRequestHandler):
-    """Opening the skill: straight into the first step, no greeting in the way."""
+    """Opening the skill: the first step at once (after a short greeting the first
+    time). Remembers that the hints were heard: a preference, not health information."""
 
     def __init__(self, content: Content) -> None:
         self.content = content
@@ -131,7 +156,10 @@ class LaunchRequestHandler(AbstractRequestHandler):
         return is_request_type("LaunchRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return respond(handler_input, first_step(self.content, Conversation(), None))
+        returning = load_preferences(handler_input).heard_hints
+        if not returning:
+            update_preferences(handler_input, heard_hints=True)
+        return respond(handler_input, welcome(self.content, returning))
 
 
 class ReliefStepsIntentHandler(IntentHandler):

@@ -6,10 +6,13 @@ with "Call your local emergency number" and ends the session.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.domain import triage
-from skill.domain.content import Content
+from skill.domain.cards import serious_card
+from skill.domain.content import Content, Question
 from skill.domain.state import Conversation
 from skill.handlers.common import Answer, IntentHandler, ask, lead_in, tell
 
@@ -51,6 +54,14 @@ def start_check(content: Content, state: Conversation) -> Answer:
     return question_answer(content, fresh, 0, OPENING_LEAD)
 
 
+def waiting_question(content: Content, state: Conversation) -> Question | None:
+    """The question the check is waiting on; None outside a check."""
+    if state.flow != "serious":
+        return None
+    verdict = triage.evaluate(kinds(content), replies_of(state))
+    return content.serious.question[verdict.index] if isinstance(verdict, triage.Ask) else None
+
+
 def current_question(content: Content, state: Conversation, lead: str | None = None,
                      explain: bool = False) -> Answer:
     verdict = triage.evaluate(kinds(content), replies_of(state))
@@ -76,9 +87,11 @@ def outcome_answer(content: Content, state: Conversation, outcome: triage.Outcom
     disclaimer = content.serious.disclaimer.text
     cited = tuple(sorted({*said.sources, *content.serious.disclaimer.sources}))
     done = state.but(flow="none", replies=(), pending="relief", sources=cited)
+    card = serious_card(content, outcome.value)
     if outcome is triage.Outcome.EMERGENCY:
-        return tell(done.but(pending="none"), text, disclaimer)
-    return ask(done, text, disclaimer, OFFER_RELIEF, reprompt=OFFER_REPROMPT)
+        urgent = replace(tell(done.but(pending="none"), text, disclaimer), urgent=True)
+        return urgent.with_card(card)
+    return ask(done, text, disclaimer, OFFER_RELIEF, reprompt=OFFER_REPROMPT).with_card(card)
 
 
 class IsItSeriousIntentHandler(IntentHandler):

@@ -1,15 +1,16 @@
 """Reading the interaction model's source: model.toml plus the content it draws slot values from.
 
-`load_muscles` is the ONE place that reads content/muscles.toml for the model. When the content
-package exposes `skill.domain.content.load_content`, only this function changes.
+Slot values built from content (muscles, medicines, conditions) are read through
+`skill.domain.content.load_content`, the same loader and checks the skill uses.
 """
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from skill.domain.content import Content, ContentError, Muscle, Named, load_content
 from skill.settings import Settings
 
 MODEL_SOURCE_NAME = "model.toml"
@@ -46,22 +47,40 @@ class ModelSourceError(ValueError):
     """The model source or the content it needs is missing or malformed."""
 
 
+def _content(content_dir: Path) -> Content:
+    """The content, loaded and checked by the skill's own loader (one loader for content)."""
+    try:
+        return load_content(content_dir)
+    except ContentError as exc:
+        raise ModelSourceError(f"{content_dir}: {exc}") from exc
+
+
+def _values(items: Iterable[Muscle | Named]) -> list[SlotTypeValue]:
+    return [SlotTypeValue(id=item.id, name=item.name, synonyms=tuple(item.synonyms))
+            for item in items]
+
+
 def load_muscles(content_dir: Path) -> list[SlotTypeValue]:
     """The MUSCLE slot values (ids, names, synonyms) from content/muscles.toml."""
-    path = content_dir / "muscles.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return [SlotTypeValue(id=item["id"], name=item["name"],
-                              synonyms=tuple(item.get("synonyms", ())))
-                for item in data["muscle"]]
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
-        raise ModelSourceError(f"{path}: cannot read muscle values: {exc!r}") from exc
+    return _values(_content(content_dir).muscles)
+
+
+def load_medicines(content_dir: Path) -> list[SlotTypeValue]:
+    """The MEDICINE slot values: the medicines the articles link to cramps (medical.toml)."""
+    return _values(_content(content_dir).medical.medicine)
+
+
+def load_conditions(content_dir: Path) -> list[SlotTypeValue]:
+    """The CONDITION slot values: the conditions the articles link to cramps (medical.toml)."""
+    return _values(_content(content_dir).medical.condition)
 
 
 #: Content provider name (as used in model.toml's [content_slot_types]) -> loader.
-#: Add a provider here when a new slot type is built from content (e.g. medicines).
+#: Add a provider here when a new slot type is built from content.
 CONTENT_PROVIDERS: dict[str, Callable[[Path], list[SlotTypeValue]]] = {
     "muscles": load_muscles,
+    "medicines": load_medicines,
+    "conditions": load_conditions,
 }
 
 

@@ -1,6 +1,6 @@
 """The utterance annotation set, in the CSV format of Amazon's NLU Evaluation tool:
 
-    utterance,referenceTimestamp,intent,slot[muscle],slot[duration]
+    utterance,referenceTimestamp,intent,slot[muscle],slot[duration],slot[medicine],...
 
 and its evaluation through the simulator's resolver, so a model change that hurts
 understanding shows up as a lower accuracy.

@@ -152,7 +152,8 @@ def describe_response(response: dict, session_open: bool) -> list[tuple[str, str
     """(label, text) lines: speech, reprompt, card, session state."""
     lines = []
     speech = speech_ssml(response.get("outputSpeech"))
-    lines.append(("alexa", render(speech) if speech else "(silence)"))
+    voice = "alexa (whispered)" if speech and 'name="whispered"' in speech else "alexa"
+    lines.append((voice, render(speech) if speech else "(silence)"))
     reprompt = speech_ssml((response.get("reprompt") or {}).get("outputSpeech"))
     if reprompt:
         lines.append(("reprompt", render(reprompt)))

@@ -1,0 +1,82 @@
+"""Cards for the Alexa app: what the user can read in the morning.
+
+Built only from content (the same records the skill speaks), so a card can never say
+something the voice answer does not have a source for. Each card ends with the articles
+behind it (title and publisher). Pure module: no SDK imports.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from skill.domain.content import Content
+
+#: Alexa's limit for a card's title and text together.
+MAX_CARD_CHARS = 8_000
+RELIEF_TITLE = "Leg cramp relief"
+SERIOUS_TITLE = "Is my leg cramp serious?"
+SOURCES_TITLE = "Where that came from"
+EMERGENCY_HEADING = "Call your local emergency number if the answer is yes to:"
+DOCTOR_HEADING = "See a doctor if the answer is yes to:"
+
+
+@dataclass(frozen=True)
+class Card:
+    """A simple card: a title and plain text (new lines allowed)."""
+
+    title: str
+    text: str
+
+
+def source_lines(content: Content, ids: Iterable[str]) -> list[str]:
+    """One line per article: "Title (publisher)"."""
+    return [f"- {s.title} ({s.publisher})" for s in content.sources_of(ids)]
+
+
+def _with_sources(content: Content, title: str, body: list[str], ids: Iterable[str]) -> Card:
+    text = "\n".join([*body, "", content.serious.disclaimer.text, "",
+                      "Sources:", *source_lines(content, ids)])
+    return Card(title=title, text=text[: MAX_CARD_CHARS - len(title)])
+
+
+def relief_card(content: Content, muscle_id: str | None) -> Card:
+    """Every relief step for a muscle, numbered, with their cautions and sources."""
+    muscle = content.muscle(muscle_id)
+    title = f"{RELIEF_TITLE}: {muscle.name}" if muscle else RELIEF_TITLE
+    lines: list[str] = []
+    cited: set[str] = set(content.serious.disclaimer.sources)
+    for number, step in enumerate(content.relief_plan(muscle_id), start=1):
+        caution = content.caution(step.caution)
+        lines.append(f"{number}. {step.text}" + (f" {caution.text}" if caution else ""))
+        cited.update(step.sources, caution.sources if caution else ())
+    lines.append(content.relief.closing.text)
+    cited.update(content.relief.closing.sources)
+    return _with_sources(content, title, lines, cited)
+
+
+def serious_card(content: Content, outcome_id: str) -> Card:
+    """The outcome of the check, then every warning sign it asks about, grouped by what a
+    yes means (emergency first)."""
+    outcome = content.outcome(outcome_id)
+    lines = [outcome.text]
+    cited: set[str] = {*outcome.sources, *content.serious.disclaimer.sources}
+    for kind, heading in (("emergency", EMERGENCY_HEADING), ("doctor", DOCTOR_HEADING)):
+        questions = [q for q in content.serious.question if q.kind == kind]
+        if questions:
+            lines += ["", heading, *(f"- {_without_lead(q.text)}" for q in questions)]
+            for question in questions:
+                cited.update(question.sources)
+    return _with_sources(content, SERIOUS_TITLE, lines, cited)
+
+
+def _without_lead(question: str) -> str:
+    """A question without a spoken lead such as "Last one: ", which reads oddly in a list."""
+    lead, colon, rest = question.partition(": ")
+    if colon and len(lead.split()) <= 3 and rest:
+        return rest[:1].upper() + rest[1:]
+    return question
+
+
+def sources_card(content: Content, ids: Iterable[str]) -> Card:
+    """Just the articles, for "where is that from?"."""
+    return Card(title=SOURCES_TITLE, text="\n".join(source_lines(content, ids)))

@@ -1,0 +1,57 @@
+"""Cards for the Alexa app, built from content alone (pure module, plain tables)."""
+from __future__ import annotations
+
+import pytest
+
+from skill.domain import cards
+from skill.domain.content import load_content
+from skill.settings import PROJECT_ROOT
+
+CONTENT = load_content(PROJECT_ROOT / "content")
+
+
+@pytest.mark.parametrize("muscle", [None, "CALF", "FOOT", "THIGH_FRONT", "THIGH_BACK", "ELBOW"])
+def test_relief_card_numbers_every_step_with_its_caution_and_cites_every_article(muscle) -> None:
+    card = cards.relief_card(CONTENT, muscle)
+    known = CONTENT.muscle(muscle)
+    assert card.title == (f"{cards.RELIEF_TITLE}: {known.name}" if known else cards.RELIEF_TITLE)
+    lines = card.text.splitlines()
+    for number, step in enumerate(CONTENT.relief_plan(muscle), start=1):
+        line = next(text for text in lines if text.startswith(f"{number}. "))
+        assert line.startswith(f"{number}. {step.text}")
+        caution = CONTENT.caution(step.caution)
+        if caution:
+            assert line.endswith(caution.text)
+    cited = {s for step in CONTENT.relief_plan(muscle) for s in step.sources}
+    for article in CONTENT.sources_of(cited):
+        assert f"- {article.title} ({article.publisher})" in lines
+    assert CONTENT.serious.disclaimer.text in lines
+    assert len(card.title) + len(card.text) <= cards.MAX_CARD_CHARS
+
+
+@pytest.mark.parametrize("outcome", ["emergency", "watch", "doctor", "reassure"])
+def test_serious_card_puts_the_outcome_first_then_the_signs_by_what_a_yes_means(outcome) -> None:
+    text = cards.serious_card(CONTENT, outcome).text
+    assert text.startswith(CONTENT.outcome(outcome).text)
+    emergency_at = text.index(cards.EMERGENCY_HEADING)
+    doctor_at = text.index(cards.DOCTOR_HEADING)
+    for question in CONTENT.serious.question:
+        shown = text.index(cards._without_lead(question.text))
+        assert emergency_at < shown < doctor_at if question.kind == "emergency" else shown > doctor_at
+    assert "Sources:" in text
+
+
+@pytest.mark.parametrize("question, shown", [
+    ("Last one: do you take a medicine?", "Do you take a medicine?"),
+    ("Has this cramp lasted more than ten minutes?", "Has this cramp lasted more than ten minutes?"),
+    ("A long lead of many words: is it fine?", "A long lead of many words: is it fine?"),
+])
+def test_a_short_spoken_lead_is_left_out_of_the_card(question, shown) -> None:
+    assert cards._without_lead(question) == shown
+
+
+def test_sources_card_lists_titles_and_publishers_once_each() -> None:
+    card = cards.sources_card(CONTENT, ["003", "001", "003"])
+    assert card.text.splitlines() == [
+        f"- {CONTENT.sources['001'].title} ({CONTENT.sources['001'].publisher})",
+        f"- {CONTENT.sources['003'].title} ({CONTENT.sources['003'].publisher})"]
