@@ -8,11 +8,17 @@ accident, because there is no field to put them in.
 
 Handlers use `load_preferences`, `save_preferences`, `update_preferences` and
 `forget_preferences`; none of them raises, so a broken store never breaks a request.
+
+The store is read once per session: the first read keeps a copy of the (allow-listed)
+preferences in the session attributes under `SESSION_KEY`, and later turns of the same
+session use that copy. A change is written to both. So a session's turns after the first
+cost no store round trip, and every gunicorn worker sees the same values (the copy travels
+with the request).
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -63,8 +69,8 @@ class Preferences:
         return cls(**sanitize_attributes(attributes))
 
     def to_attributes(self) -> dict[str, Any]:
-        """The record to store: exactly the preference keys."""
-        return asdict(self)
+        """The record to store: exactly the preference keys (no deep copy: all scalars)."""
+        return {key: getattr(self, key) for key in PREFERENCE_KEYS}
 
     def with_changes(self, **changes: Any) -> "Preferences":
         """A copy with some fields changed (validated like the constructor)."""
@@ -96,19 +102,57 @@ def sanitize_attributes(attributes: Any) -> dict[str, Any]:
 
 # --- Helpers for request handlers: never raise --------------------------------------
 
+#: Session-attribute key of this session's copy of the preferences.
+SESSION_KEY = "prefs"
+#: Request-attribute key: the preferences already loaded while serving this request.
+_REQUEST_KEY = "cramp_helper.preferences"
+
+
+def _session(handler_input: "HandlerInput") -> dict | None:
+    """The session attributes, or None for a request without a session (skill events)."""
+    try:
+        attributes = handler_input.attributes_manager.session_attributes
+    except Exception:  # noqa: BLE001 - the SDK raises its own type outside a session
+        return None
+    return attributes if isinstance(attributes, dict) else None
+
 
 def load_preferences(handler_input: "HandlerInput") -> Preferences:
-    """This user's preferences, or the defaults if none are stored or the store fails."""
+    """This user's preferences, or the defaults if none are stored or the store fails.
+    Loaded once per request (interceptors and handlers may all ask)."""
+    request_attributes = handler_input.attributes_manager.request_attributes
+    loaded = request_attributes.get(_REQUEST_KEY)
+    if isinstance(loaded, Preferences):
+        return loaded
+    loaded = _load_preferences(handler_input)
+    request_attributes[_REQUEST_KEY] = loaded
+    return loaded
+
+
+def _load_preferences(handler_input: "HandlerInput") -> Preferences:
+    session = _session(handler_input)
+    copy = session.get(SESSION_KEY) if session is not None else None
+    if isinstance(copy, Mapping):
+        preferences = Preferences.from_attributes(copy)
+        session[SESSION_KEY] = preferences.to_attributes()  # only allowed keys travel on
+        return preferences
     try:
         stored = handler_input.attributes_manager.persistent_attributes
     except Exception as exc:  # noqa: BLE001 - a request must never fail on preferences
         _warn("load", exc)
         return Preferences()
-    return Preferences.from_attributes(stored)
+    preferences = Preferences.from_attributes(stored)
+    if session is not None:
+        session[SESSION_KEY] = preferences.to_attributes()
+    return preferences
 
 
 def save_preferences(handler_input: "HandlerInput", preferences: Preferences) -> None:
     """Store exactly the preference keys for this user (replacing the whole record)."""
+    handler_input.attributes_manager.request_attributes[_REQUEST_KEY] = preferences
+    session = _session(handler_input)
+    if session is not None:
+        session[SESSION_KEY] = preferences.to_attributes()
     try:
         manager = handler_input.attributes_manager
         manager.persistent_attributes = preferences.to_attributes()
@@ -130,6 +174,10 @@ def update_preferences(handler_input: "HandlerInput", **changes: Any) -> Prefere
 
 def forget_preferences(handler_input: "HandlerInput") -> None:
     """Delete this user's record ("forget my settings", or the skill was disabled)."""
+    handler_input.attributes_manager.request_attributes[_REQUEST_KEY] = Preferences()
+    session = _session(handler_input)
+    if session is not None:
+        session[SESSION_KEY] = Preferences().to_attributes()
     try:
         handler_input.attributes_manager.delete_persistent_attributes()
     except Exception as exc:  # noqa: BLE001

@@ -11,17 +11,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 
 class SessionRepairingSerializer(DefaultSerializer):
-    """The SDK's serializer, except that unusable session attributes become `{}`."""
+    """The SDK's serializer, except that unusable session attributes become `{}`.
+
+    The repair runs only after the SDK has refused an envelope, so a good request (all
+    real Alexa traffic) is parsed once, as before."""
 
     def deserialize(self, payload: Any, obj_type: Any) -> Any:
-        if obj_type is RequestEnvelope and isinstance(payload, str):
-            payload = without_unusable_attributes(payload)
-        return super().deserialize(payload, obj_type)
+        try:
+            return super().deserialize(payload, obj_type)
+        except SerializationException:
+            if obj_type is not RequestEnvelope or not isinstance(payload, str):
+                raise
+            repaired = without_unusable_attributes(payload)
+            if repaired is payload:
+                raise
+            return super().deserialize(repaired, obj_type)
 
 
 def without_unusable_attributes(payload: str) -> str:

@@ -155,6 +155,53 @@ class MedicalFile(_Strict):
 
 # -- the loaded content ----------------------------------------------------------------------
 
+class ContentIndex(Struct, frozen=True):
+    """Lookup tables over the content, built once in `load_content` so that a request
+    only does dictionary look-ups (no scans, no objects built per request)."""
+
+    muscles: dict[str, Muscle]
+    muscle_phrases: dict[str, Muscle]
+    stretches: dict[str, Stretch]
+    plans: dict[str, tuple[Step, ...]]
+    cautions: dict[str, Item]
+    outcomes: dict[str, Outcome]
+    medical: dict[str, dict[str, Named]]
+    medical_phrases: dict[str, dict[str, Named]]
+
+
+def _phrase_table(records: Iterable[Any]) -> dict[str, Any]:
+    """Normalised id, name and synonyms of each record -> the record (first one wins)."""
+    table: dict[str, Any] = {}
+    for record in records:
+        for name in (record.id, record.name, *record.synonyms):
+            table.setdefault(_normalise(name), record)
+    table.pop("", None)
+    return table
+
+
+def _relief_plan(stretch: Stretch, steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """A muscle's steps, in order: its stretch first, then the general steps."""
+    first = Step(id=f"stretch_{stretch.muscle.lower()}", text=stretch.text,
+                 sources=stretch.sources, cue=stretch.cue, caution=stretch.caution)
+    return (first, *steps)
+
+
+def build_index(muscles: tuple[Muscle, ...], relief: ReliefFile, serious: SeriousFile,
+                medical: MedicalFile) -> ContentIndex:
+    stretches = {s.muscle: s for s in relief.stretch}
+    lists = {"medicine": medical.medicine, "condition": medical.condition}
+    return ContentIndex(
+        muscles={m.id: m for m in muscles},
+        muscle_phrases=_phrase_table(muscles),
+        stretches=stretches,
+        plans={key: _relief_plan(stretch, relief.step) for key, stretch in stretches.items()},
+        cautions={c.id: c for c in relief.caution},
+        outcomes={o.id: o for o in serious.outcome},
+        medical={kind: {n.id: n for n in items} for kind, items in lists.items()},
+        medical_phrases={kind: _phrase_table(items) for kind, items in lists.items()},
+    )
+
+
 class Content(Struct, frozen=True):
     """All content, validated. Built once at start-up and shared by every request."""
 
@@ -166,42 +213,34 @@ class Content(Struct, frozen=True):
     prevention: PreventionFile
     causes: CausesFile
     medical: MedicalFile
+    index: ContentIndex
 
     # relief -----------------------------------------------------------------------------
     def muscle(self, muscle_id: str | None) -> Muscle | None:
         """The muscle with this id, or None for an unknown or missing id."""
-        return next((m for m in self.muscles if m.id == muscle_id), None)
+        return self.index.muscles.get(muscle_id) if muscle_id else None
 
     def muscle_from_phrase(self, phrase: str | None) -> Muscle | None:
         """Match what the user said ("my calves", "Hamstring") against ids, names and
         synonyms; None when nothing matches."""
-        wanted = _normalise(phrase)
-        if not wanted:
-            return None
-        for muscle in self.muscles:
-            names = {muscle.id, muscle.name, *muscle.synonyms}
-            if wanted in {_normalise(n) for n in names}:
-                return muscle
-        return None
+        return self.index.muscle_phrases.get(_normalise(phrase))
 
     def stretch_for(self, muscle_id: str | None) -> Stretch:
         """The stretch for a muscle, or the general one."""
-        by_muscle = {s.muscle: s for s in self.relief.stretch}
-        return by_muscle.get(muscle_id or GENERAL, by_muscle[GENERAL])
+        stretches = self.index.stretches
+        return stretches.get(muscle_id or GENERAL) or stretches[GENERAL]
 
     def relief_plan(self, muscle_id: str | None) -> tuple[Step, ...]:
         """The steps, in order, for a muscle: its stretch first, then the general steps."""
-        stretch = self.stretch_for(muscle_id)
-        first = Step(id=f"stretch_{stretch.muscle.lower()}", text=stretch.text,
-                     sources=stretch.sources, cue=stretch.cue, caution=stretch.caution)
-        return (first, *self.relief.step)
+        plans = self.index.plans
+        return plans.get(muscle_id or GENERAL) or plans[GENERAL]
 
     def caution(self, caution_id: str | None) -> Item | None:
-        return next((c for c in self.relief.caution if c.id == caution_id), None)
+        return self.index.cautions.get(caution_id) if caution_id else None
 
     # serious check ------------------------------------------------------------------------
     def outcome(self, outcome_id: str) -> Outcome:
-        return next(o for o in self.serious.outcome if o.id == outcome_id)
+        return self.index.outcomes[outcome_id]
 
     # medicines and conditions -------------------------------------------------------------
     def medical_lists(self) -> dict[str, tuple[Named, ...]]:
@@ -210,18 +249,12 @@ class Content(Struct, frozen=True):
 
     def medical_item(self, kind: str, item_id: str | None) -> Named | None:
         """The medicine or condition with this id, or None."""
-        return next((n for n in self.medical_lists().get(kind, ()) if n.id == item_id), None)
+        return self.index.medical.get(kind, {}).get(item_id) if item_id else None
 
     def medical_from_phrase(self, kind: str, phrase: str | None) -> Named | None:
         """Match what the user said against a list's ids, names and synonyms; None when
         the articles do not list it (never a guess)."""
-        wanted = _normalise(phrase)
-        if not wanted:
-            return None
-        for item in self.medical_lists().get(kind, ()):
-            if wanted in {_normalise(n) for n in (item.id, item.name, *item.synonyms)}:
-                return item
-        return None
+        return self.index.medical_phrases.get(kind, {}).get(_normalise(phrase))
 
     def sources_of(self, ids: Iterable[str]) -> list[Source]:
         """The articles behind some source ids, in id order, without repeats."""
@@ -287,6 +320,8 @@ def load_content(content_dir: Path | str) -> Content:
         prevention=decoded["prevention.toml"],
         causes=decoded["causes.toml"],
         medical=decoded["medical.toml"],
+        index=build_index(decoded["muscles.toml"].muscle, decoded["relief.toml"],
+                          decoded["serious.toml"], decoded["medical.toml"]),
     )
     problems = list(_check(folder, content))
     if problems:

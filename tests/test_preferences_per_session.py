@@ -1,0 +1,59 @@
+"""The store is read once per session: later turns use the session's copy of the preferences."""
+from __future__ import annotations
+
+from skill.app import create_app
+from skill.assembly import build_skill
+from skill.persistence import MemoryPersistenceAdapter
+from skill.preferences import SESSION_KEY
+from skill.settings import Settings
+
+from .conversation import Talk
+
+
+class CountingAdapter(MemoryPersistenceAdapter):
+    """The memory store, counting the reads that reach it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def get_attributes(self, request_envelope):  # noqa: ANN001, ANN201
+        self.reads += 1
+        return super().get_attributes(request_envelope)
+
+
+def _talk() -> tuple[Talk, CountingAdapter]:
+    settings = Settings(persistence="memory").as_local()
+    store = CountingAdapter()
+    app = create_app(settings, skill=build_skill(settings, persistence_adapter=store))
+    return Talk(app.test_client()), store
+
+
+def test_one_store_read_per_session() -> None:
+    talk, store = _talk()
+    talk.launch()
+    talk.intent("Next")
+    talk.intent("StretchTimerIntent", duration="PT20S")
+    talk.intent("IsItSeriousIntent")
+    assert store.reads == 1
+
+
+def test_a_change_is_seen_by_the_same_session_and_the_next_one() -> None:
+    talk, store = _talk()
+    talk.launch()
+    talk.intent("QuietVoiceIntent")
+    assert talk.intent("Next").whispered
+    assert store.reads == 1
+    talk.intent("Stop")
+    assert talk.launch().whispered, "a new session reads the store again"
+    assert store.reads == 2
+
+
+def test_a_tampered_session_copy_only_gives_defaults() -> None:
+    talk, _ = _talk()
+    talk.launch()
+    talk.attributes[SESSION_KEY] = {"quiet_voice": "yes", "symptoms": "cramp", "hold_seconds": 9999}
+    turn = talk.intent("StretchTimerIntent")
+    assert not turn.whispered
+    assert "30 seconds" in turn.text
+    assert set(turn.body["sessionAttributes"][SESSION_KEY]) <= {"quiet_voice", "hold_seconds", "heard_hints"}
