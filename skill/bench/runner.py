@@ -44,7 +44,7 @@ class Options:
     concurrency: int = 16
     rounds: int = 20                 # slices per load level, interleaved across servers
     warmup: int = 200
-    cold_starts: int = 5             # samples per configuration (the measured server is one)
+    cold_starts: int = 9             # samples per configuration (median; starts vary ±10%)
     two_worker_requests: int = 4000  # skill, verify ON, 2 workers; 0 skips it
     startup_probes: int = 3          # fresh interpreters per kind for the start-up profile
     worker_class: str = "sync"

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-import isodate
-
 from skill.domain.ssml import Pause, Segment, Text, play_seconds, speech_seconds
 
 HALFWAY = "Halfway."
@@ -42,6 +40,8 @@ def spoken_duration(seconds: int) -> str:
 def _as_seconds(duration: str) -> float | None:
     """Seconds in an ISO 8601 duration (AMAZON.DURATION), None if it is unreadable.
     Calendar units (years, months) and amounts too large to compute count as "very long"."""
+    import isodate  # only countdowns with a spoken length need it, not start-up
+
     try:
         parsed = isodate.parse_duration(duration.strip())
     except OverflowError:  # readable, only too large for a timedelta: a very long time

@@ -12,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 #: Alexa's limit for one <break>.
 MAX_BREAK_MS = 10_000
@@ -21,6 +21,12 @@ MAX_SSML_CHARS = 8_000
 #: Alexa's default speaking pace, used to estimate how long speech takes to play.
 WORDS_PER_MINUTE = 150
 SECONDS_PER_WORD = 60 / WORDS_PER_MINUTE
+
+
+def escape(text: str) -> str:
+    """Escape `&`, `<` and `>` for SSML text (quotes are fine outside attributes)."""
+    return _html_escape(text, quote=False)
+
 
 _WORD = re.compile(r"[A-Za-z0-9']+")
 _BREAK_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$")
