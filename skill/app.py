@@ -100,7 +100,7 @@ class AlexaWebhook:
         summary: dict[str, Any] = {"type": None, "intent": None, "user": None}
         try:
             body_text, envelope = self._read_body(summary)
-            payload = self._dispatch(body_text)
+            payload = self._dispatch(body_text, envelope)
             status, outcome = 200, "ok"
             response = jsonify(payload)
         except BadRequest as exc:
@@ -126,7 +126,7 @@ class AlexaWebhook:
             raise BadRequest(400, "not an Alexa request envelope")
         return text, envelope
 
-    def _dispatch(self, body_text: str) -> dict:
+    def _dispatch(self, body_text: str, envelope: dict) -> dict:
         from ask_sdk_core.exceptions import SerializationException
 
         try:
@@ -140,7 +140,7 @@ class AlexaWebhook:
             raise BadRequest(400, "request envelope nested too deeply") from None
         except Exception:  # noqa: BLE001 - the skill failed past its exception handler
             logging.getLogger("skill").exception("skill failed; answering with the safety net")
-            return safety_net_response()
+            return safety_net_response(envelope)
 
 
 def _looks_like_envelope(envelope: Any) -> bool:
@@ -187,9 +187,14 @@ def _short(value: Any, limit: int = 64) -> str | None:
     return value[:limit] if isinstance(value, str) else None
 
 
-def safety_net_response() -> dict:
+def safety_net_response(envelope: dict | None = None) -> dict:
+    """A calm spoken answer that keeps the session open and hands the session attributes
+    back unchanged, so the user's place in the conversation is not lost."""
+    session = (envelope or {}).get("session")
+    attributes = session.get("attributes") if isinstance(session, dict) else None
     return {
         "version": "1.0",
+        "sessionAttributes": attributes if isinstance(attributes, dict) else {},
         "response": {
             "outputSpeech": {"type": "SSML", "ssml": f"<speak>{SAFETY_NET_SPEECH}</speak>"},
             "reprompt": {"outputSpeech": {"type": "SSML", "ssml": f"<speak>{SAFETY_NET_SPEECH}</speak>"}},

@@ -304,3 +304,26 @@ def test_request_log_line_has_the_facts_and_no_user_id(client, caplog) -> None:
     assert line["status"] == 200 and line["outcome"] == "ok" and line["latency_ms"] >= 0
     assert envelopes.DEFAULT_USER_ID not in caplog.text
     assert line["user"].startswith("u:") and len(line["user"]) == 12
+
+
+def test_a_skill_failure_past_its_handler_still_answers_calmly(local_app, monkeypatch) -> None:
+    """If the skill itself blows up (not a handler: those have the exception handler), the
+    host answers 200 with a calm line, keeps the session open and hands the user's
+    session attributes back, so nothing is lost."""
+    from skill.app import SAFETY_NET_SPEECH
+
+    skill = local_app.extensions["cramp_helper"]["skill"]
+
+    def broken(request_envelope, context):  # noqa: ANN001, ANN202
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(skill, "invoke", broken)
+    kept = {"cramp": {"v": 1, "flow": "relief", "step": 2}}
+    reply = post(local_app.test_client(),
+                 envelopes.intent_request("AMAZON.NextIntent", session_attributes=kept))
+    assert reply.status_code == 200
+    body = reply.get_json()
+    assert SAFETY_NET_SPEECH in body["response"]["outputSpeech"]["ssml"]
+    assert body["response"]["shouldEndSession"] is False and body["response"]["reprompt"]
+    assert body["sessionAttributes"] == kept
+    assert "disk on fire" not in reply.get_data(as_text=True)
