@@ -52,6 +52,9 @@ def create_app(
             "LOCAL MODE: request verification is OFF (signature=%s, timestamp=%s). "
             "Never expose this server to the internet.",
             settings.verify_signature, settings.verify_timestamp)
+    if not settings.skill_id:
+        logging.getLogger("skill").warning(
+            "SKILL_ID is not set: requests for any skill id are accepted. Set it in production.")
     if skill is None:
         from skill.assembly import build_skill
 

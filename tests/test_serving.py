@@ -66,3 +66,18 @@ def test_gunicorn_two_workers(tmp_path: Path, local: bool, expected: int) -> Non
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
+
+
+def test_create_app_warns_without_a_skill_id(caplog) -> None:
+    import logging
+
+    from skill.app import create_app
+    from skill.settings import Settings
+
+    logger = logging.getLogger("skill")  # it does not propagate to the root logger
+    logger.addHandler(caplog.handler)
+    try:
+        create_app(Settings(persistence="memory"))
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert "SKILL_ID is not set" in caplog.text
