@@ -44,8 +44,13 @@ def create_app(
     verifiers: "list[AbstractVerifier] | None" = None,
 ) -> Flask:
     """Build the Flask app. The skill is assembled here, once, so bad content or
-    configuration stops start-up instead of failing the first request."""
-    settings = settings or Settings.from_env()
+    configuration stops start-up instead of failing the first request. Without explicit
+    settings (gunicorn), the environment's settings must name SKILL_ID when verifying."""
+    if settings is None:  # the production entry point (gunicorn): settings from the environment
+        settings = Settings.from_env()
+        problem = settings.startup_problem()
+        if problem:
+            raise RuntimeError(f"cannot start: {problem}")
     configure_logging(settings.log_level)
     if settings.local:
         logging.getLogger("skill").warning(
@@ -147,11 +152,18 @@ class AlexaWebhook:
 
 
 def _looks_like_envelope(envelope: Any) -> bool:
+    """The shape every request needs before the SDK sees it: a typed request (and, for an
+    IntentRequest, a named intent)."""
     if not isinstance(envelope, dict):
         return False
     req = envelope.get("request")
-    return (isinstance(req, dict) and isinstance(req.get("type"), str)
-            and isinstance(envelope.get("version", "1.0"), str))
+    if not (isinstance(req, dict) and isinstance(req.get("type"), str)
+            and isinstance(envelope.get("version", "1.0"), str)):
+        return False
+    if req["type"] == "IntentRequest":
+        intent = req.get("intent")
+        return isinstance(intent, dict) and isinstance(intent.get("name"), str) and bool(intent["name"])
+    return True
 
 
 def summarize(envelope: Any, summary: dict[str, Any]) -> None:

@@ -59,10 +59,9 @@ def run_serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if args.local:
         settings = settings.as_local()
-    elif not settings.skill_id:
-        print("cramp-helper serve: set SKILL_ID (your skill's id from the developer console), "
-              "or pass --local to run without request verification on your own machine.",
-              file=sys.stderr)
+    problem = settings.startup_problem()
+    if problem:
+        print(f"cramp-helper serve: {problem}", file=sys.stderr)
         return 2
     from skill.app import create_app
 

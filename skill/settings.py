@@ -58,6 +58,14 @@ class Settings:
     def resolved_db_path(self) -> Path:
         return self.db_path if self.db_path is not None else _default_db_path()
 
+    def startup_problem(self) -> str | None:
+        """Why these settings must not serve real traffic, or None. Verification on
+        without SKILL_ID would accept genuinely signed requests meant for any skill."""
+        if self.verify_signature and not self.skill_id:
+            return ("set SKILL_ID (your skill's id from the developer console), or run "
+                    "locally without request verification (--local / CRAMP_HELPER_LOCAL=1).")
+        return None
+
     def as_local(self) -> "Settings":
         """The same settings with verification off, for a developer's own machine."""
         return replace(self, verify_signature=False, verify_timestamp=False)

@@ -263,6 +263,11 @@ BAD_REQUESTS = [
     ("request-not-object", json.dumps({"version": "1.0", "request": "LaunchRequest"}), "application/json", 400),
     ("type-not-string", json.dumps({"version": "1.0", "request": {"type": 7}}), "application/json", 400),
     ("bad-utf8", b'{"request": "\xff\xfe"}', "application/json", 400),
+    ("intent-request-without-intent", json.dumps({"version": "1.0", "request": {
+        "type": "IntentRequest", "requestId": "r", "timestamp": "2026-01-01T00:00:00Z"}}),
+     "application/json", 400),
+    ("intent-without-name", json.dumps({"version": "1.0", "request": {
+        "type": "IntentRequest", "intent": {"slots": {}}}}), "application/json", 400),
     ("bad-timestamp", json.dumps({"version": "1.0", "request": {"type": "LaunchRequest",
                                   "timestamp": "not a time"}}), "application/json", 400),
 ]

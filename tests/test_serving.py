@@ -81,3 +81,19 @@ def test_create_app_warns_without_a_skill_id(caplog) -> None:
     finally:
         logger.removeHandler(caplog.handler)
     assert "SKILL_ID is not set" in caplog.text
+
+
+def test_gunicorn_entry_refuses_to_start_without_a_skill_id(monkeypatch) -> None:
+    """`gunicorn 'skill.app:create_app()'` reads the environment: verification on and no
+    SKILL_ID would accept any skill's signed requests, so it refuses, like `serve`."""
+    import pytest as _pytest
+
+    from skill.app import create_app
+
+    monkeypatch.delenv("SKILL_ID", raising=False)
+    monkeypatch.delenv("CRAMP_HELPER_LOCAL", raising=False)
+    monkeypatch.setenv("CRAMP_HELPER_PERSISTENCE", "memory")
+    with _pytest.raises(RuntimeError, match="SKILL_ID"):
+        create_app()
+    monkeypatch.setenv("CRAMP_HELPER_LOCAL", "1")
+    assert create_app() is not None
