@@ -244,8 +244,8 @@ class Resolver:
         words = content_words(tokens)
         best_score, best = (0.0, 0.0), None
         for template in self.templates:
-            if words and template.words and not words & template.words:
-                continue  # sharing only "what is the" is not being close
+            if words and not words & template.words:
+                continue  # sharing only "what is the" (or "i am") is not being close
             order = order_ratio(tokens, template.typed_tokens)
             overlap = self.weights.cosine(words, template.words)
             score = (max(order, overlap), min(order, overlap))  # ties: the other view decides

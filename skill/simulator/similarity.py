@@ -26,7 +26,7 @@ _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("
 
 def stem(word: str) -> str:
     """A light suffix strip (cramping, cramped, cramps -> cramp); slot markers pass through."""
-    if word.startswith("<"):
+    if word.startswith("<") or "'" in word:  # slot markers; "what's", "don't" stay whole
         return word
     for suffix, replacement in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -41,7 +41,8 @@ def stems(words: Iterable[str]) -> tuple[str, ...]:
 
 
 def content_words(stemmed: Iterable[str]) -> frozenset[str]:
-    return frozenset(w for w in stemmed if w not in STOP_WORDS)
+    """The meaningful words: no stop words, no stray letters ("what's" -> "what s")."""
+    return frozenset(w for w in stemmed if w not in STOP_WORDS and len(w) > 1)
 
 
 class IntentWordWeights:
