@@ -230,3 +230,24 @@ def test_a_bad_content_dir_stops_the_app_at_start_up(broken, tmp_path) -> None:
     edit("countdown.toml", 'sources = ["000", "002"]', 'sources = ["000", "042"]')
     with pytest.raises(ContentError, match="unknown article id '042'"):
         create_app(Settings(persistence="memory", content_dir=folder, db_path=tmp_path / "p").as_local())
+
+
+def test_the_how_long_question_carries_its_threshold_as_data(content) -> None:
+    """Only the question about how long the cramp has lasted takes a length of time as
+    its answer, and its threshold is the ten minutes the question asks about."""
+    timed = [q for q in content.serious.question if q.over_minutes is not None]
+    assert [(q.kind, q.over_minutes) for q in timed] == [("emergency", 10)]
+    assert "ten minutes" in timed[0].text
+
+
+@pytest.mark.parametrize("new, message", [
+    ("over_minutes = 0", "content/serious.toml: question[0].over_minutes: Expected `int` >= 1"),
+    ('over_minutes = "ten"', "content/serious.toml: question[0].over_minutes: Expected `int | null`"),
+    ("over_minutes = 100000", "content/serious.toml: question[0].over_minutes: Expected `int` <= 1440"),
+])
+def test_a_bad_duration_threshold_fails_naming_the_question(broken, new, message) -> None:
+    _, edit = broken
+    folder = edit("serious.toml", "over_minutes = 10", new)
+    with pytest.raises(ContentError) as caught:
+        load_content(folder)
+    assert message in str(caught.value)

@@ -26,7 +26,9 @@ ANSWER_INTENTS = {"ReliefStepsIntent", "StretchTimerIntent", "IsItSeriousIntent"
 #: The user's settings: fewer, plainer phrasings.
 SETTINGS_INTENTS = {"QuietVoiceIntent", "NormalVoiceIntent", "SetHoldTimeIntent",
                     "ForgetSettingsIntent"}
-CUSTOM_INTENTS = ANSWER_INTENTS | SETTINGS_INTENTS
+#: Short replies and an emergency sign said outright: at least twenty ways each.
+REPLY_INTENTS = {"NotSureIntent", "EmergencySignIntent"}
+CUSTOM_INTENTS = ANSWER_INTENTS | SETTINGS_INTENTS | REPLY_INTENTS
 BUILTINS = {f"AMAZON.{n}Intent" for n in (
     "Help", "Stop", "Cancel", "Fallback", "NavigateHome", "Next", "Previous", "Repeat",
     "StartOver", "Yes", "No", "Pause", "Resume")}
@@ -76,7 +78,8 @@ def test_slots_are_declared_as_specified(model):
                      "MedicationIntent": {"medicine": "MEDICINE", "condition": "CONDITION"},
                      "QuietVoiceIntent": {}, "NormalVoiceIntent": {},
                      "SetHoldTimeIntent": {"duration": "AMAZON.DURATION"},
-                     "ForgetSettingsIntent": {}}
+                     "ForgetSettingsIntent": {}, "NotSureIntent": {},
+                     "EmergencySignIntent": {}}
 
 
 @pytest.mark.parametrize("intent", sorted(ANSWER_INTENTS))
@@ -84,8 +87,8 @@ def test_each_answer_intent_has_at_least_thirty_samples(model, intent):
     assert len(intents_of(model)[intent]["samples"]) >= 30
 
 
-@pytest.mark.parametrize("intent", sorted(SETTINGS_INTENTS))
-def test_each_settings_intent_has_at_least_twenty_samples(model, intent):
+@pytest.mark.parametrize("intent", sorted(SETTINGS_INTENTS | REPLY_INTENTS))
+def test_each_settings_or_reply_intent_has_at_least_twenty_samples(model, intent):
     assert len(intents_of(model)[intent]["samples"]) >= 20
 
 

@@ -71,7 +71,10 @@ def test_spoken_durations_become_iso_8601(spoken, iso):
     ("next", "AMAZON.NextIntent", {}, "exact"),
     ("go back", "AMAZON.PreviousIntent", {}, "exact"),
     ("stop", "AMAZON.StopIntent", {}, "exact"),
-    ("I don't know", FALLBACK_INTENT, {}, "exact"),
+    ("I don't know", "NotSureIntent", {}, "exact"),
+    ("maybe", "NotSureIntent", {}, "exact"),
+    ("the pain is unbearable", "EmergencySignIntent", {}, "exact"),
+    ("fifteen minutes", "StretchTimerIntent", {"duration": "PT15M"}, "exact"),
     ("zebra xylophone quantum", FALLBACK_INTENT, {}, "fallback"),
 ])
 def test_resolver_maps_utterances_to_intents_and_slots(resolver, utterance, intent, slots, method):
@@ -311,7 +314,7 @@ def test_speak_without_espeak_says_so(monkeypatch, capsys):
 
 # --- the CLI --------------------------------------------------------------------------------
 
-NIGHT_TURNS = 28
+NIGHT_TURNS = 31
 
 
 def test_night_script_covers_every_custom_intent(resolver, model):
@@ -336,11 +339,19 @@ def test_simulate_runs_the_night_script_in_process(capsys):
     assert "heard: ReliefStepsIntent muscle=CALF (exact)" in out
     assert "heard: StretchTimerIntent duration=PT20S (exact)" in out
     turns = {int(t.split("]", 1)[0]): t for t in out.split("\n[")[1:]}
-    # whispered from "whisper" on, in the next session too, except the emergency
-    # instruction; normal again after "speak up"
+    # whispered from "whisper" on, in the next session too, except every answer that
+    # says when to call the emergency number; normal again after "speak up"
     whispered = sorted(n for n, t in turns.items() if "alexa (whispered):" in t)
-    assert whispered == [n for n in range(2, 25) if n != 14]
-    assert "alexa: Call your local emergency number" in turns[14]
+    assert whispered == [n for n in range(2, 26) if n not in (14, 26, 27)]
+    assert "alexa: Call your local emergency number now" in turns[14]
+    # "not sure" on the first question: no more questions, when to call, relief offered
+    assert "heard: NotSureIntent (exact)" in turns[26]
+    assert "alexa: Call your local emergency number if it goes past ten minutes" in turns[26]
+    assert "session: open" in turns[26]
+    # an emergency sign said outright: the emergency answer, and the session ends
+    assert "heard: EmergencySignIntent (exact)" in turns[27]
+    assert "alexa: Call your local emergency number now" in turns[27]
+    assert "session: ended" in turns[27]
     # the remembered hold time is used in the new session
     assert "40 seconds, starting now" in turns[17]
     assert "don't list that" in turns[19] and "talking to your doctor" in turns[19]

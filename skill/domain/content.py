@@ -26,6 +26,8 @@ SourceIds = Annotated[tuple[NonEmpty, ...], Meta(min_length=1)]
 GENERAL = "GENERAL"
 #: The triage may ask at most this many questions.
 MAX_QUESTIONS = 5
+#: A duration threshold on a question is at most a day.
+MAX_OVER_MINUTES = 24 * 60
 
 
 class ContentError(ValueError):
@@ -89,6 +91,9 @@ class Question(_Strict):
     explain: NonEmpty
     sources: SourceIds
     hint: str | None = None
+    #: Set on a question about how long the cramp has lasted: a length of time said in
+    #: answer that is longer than this many minutes is a yes, up to it a no.
+    over_minutes: Annotated[int, Meta(ge=1, le=MAX_OVER_MINUTES)] | None = None
 
 
 class Named(_Strict):

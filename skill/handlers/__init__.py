@@ -13,15 +13,16 @@ from __future__ import annotations
 from skill.domain.content import Content, load_content
 from skill.handlers.builtins import (
     FallbackIntentHandler, HelpIntentHandler, NextIntentHandler, NoIntentHandler,
-    PauseIntentHandler, PreviousIntentHandler, RepeatIntentHandler, ResumeIntentHandler,
-    SessionEndedRequestHandler, StartOverIntentHandler, StopIntentHandler,
+    NotSureIntentHandler, PauseIntentHandler, PreviousIntentHandler, RepeatIntentHandler,
+    ResumeIntentHandler, SessionEndedRequestHandler, StartOverIntentHandler, StopIntentHandler,
     UnknownIntentHandler, YesIntentHandler)
 from skill.handlers.common import IntentHandler
 from skill.handlers.countdown import StretchTimerIntentHandler
 from skill.handlers.interceptors import (
     CatchAllExceptionHandler, PreferredHoldInterceptor, RememberSpeechInterceptor)
 from skill.handlers.relief import LaunchRequestHandler, ReliefStepsIntentHandler
-from skill.handlers.serious import IsItSeriousIntentHandler
+from skill.handlers.serious import (
+    DurationReplyHandler, EmergencySignIntentHandler, IsItSeriousIntentHandler)
 from skill.handlers.settings import (
     ForgetSettingsIntentHandler, NormalVoiceIntentHandler, QuietVoiceIntentHandler,
     SetHoldTimeIntentHandler)
@@ -33,8 +34,10 @@ from skill.settings import Settings
 #: Handlers of named intents, in dispatch order.
 INTENT_HANDLERS: tuple[type[IntentHandler], ...] = (
     ReliefStepsIntentHandler,
-    StretchTimerIntentHandler,
+    DurationReplyHandler,  # before the countdown and hold-time handlers: it takes their
+    StretchTimerIntentHandler,  # intents only when a duration answers the serious check
     IsItSeriousIntentHandler,
+    EmergencySignIntentHandler,
     PreventionIntentHandler,
     CausesIntentHandler,
     MedicationIntentHandler,
@@ -52,6 +55,7 @@ INTENT_HANDLERS: tuple[type[IntentHandler], ...] = (
     StartOverIntentHandler,
     YesIntentHandler,
     NoIntentHandler,
+    NotSureIntentHandler,
     PauseIntentHandler,
     ResumeIntentHandler,
 )

@@ -37,6 +37,7 @@ PAUSED = "Okay, I'll wait. Say resume when you're ready."
 WAITING = "Okay, I'll wait."
 PAUSED_REPROMPT = "Say resume when you're ready, or stop."
 WAIT_FOR_NEXT = "Okay. Say next when you're ready."
+NO_PROBLEM = "No problem."
 
 
 def can_resume(content: Content, state: Conversation) -> bool:
@@ -67,18 +68,35 @@ class StopIntentHandler(IntentHandler):
         return tell(Conversation(), "Okay.")
 
 
+def unsure_answer(content: Content, state: Conversation, opening: str) -> Answer:
+    """"Not sure": in the serious check, the cautious reply (the check ends with its
+    cautious outcome); asked whether to forget the settings, that question again;
+    anywhere else, `opening` and the usual steer."""
+    if state.pending == "forget":
+        return ask(state, FORGET_PROMPT, reprompt=FORGET_REPROMPT)
+    if serious.in_check(content, state):
+        return serious.record_reply(content, state, Reply.UNSURE)
+    return steer(state, opening)
+
+
+class NotSureIntentHandler(IntentHandler):
+    """"Not sure", "I don't know", "maybe": a custom intent (Amazon has no built-in for
+    it), answered like the built-in replies Yes and No."""
+
+    intents = frozenset({"NotSureIntent"})
+
+    def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
+        return unsure_answer(self.content, state, NO_PROBLEM)
+
+
 class FallbackIntentHandler(IntentHandler):
-    """Unrecognised speech. Inside the serious check it is most likely "I don't know" or
-    "maybe", so it counts as "not sure" (the cautious reading)."""
+    """Unrecognised speech. Inside the serious check it may well be an "I don't know" the
+    model missed, so it counts as "not sure" (the cautious reading)."""
 
     intents = frozenset({"AMAZON.FallbackIntent"})
 
     def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
-        if state.pending == "forget":
-            return ask(state, FORGET_PROMPT, reprompt=FORGET_REPROMPT)
-        if serious.in_check(self.content, state):
-            return serious.record_reply(self.content, state, Reply.UNSURE, serious.UNSURE_LEAD)
-        return steer(state, NOT_UNDERSTOOD)
+        return unsure_answer(self.content, state, NOT_UNDERSTOOD)
 
 
 class NextIntentHandler(IntentHandler):

@@ -2,22 +2,26 @@
 
 The decision logic is `skill.domain.triage`; this module asks the questions from content,
 records replies in the session state, and says the outcome. An emergency answer starts
-with "Call your local emergency number" and ends the session.
+with "Call your local emergency number" and ends the session; it and the cautious
+"not sure" answer are urgent (said in the normal voice even to a whispering user).
+An emergency sign said outright ("the pain is unbearable") gets the emergency answer at
+once, wherever the conversation stands.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_slot
 
 from skill.domain import triage
 from skill.domain.cards import serious_card
 from skill.domain.content import Content, Question
+from skill.domain.countdown import readable_seconds
 from skill.domain.state import Conversation
-from skill.handlers.common import Answer, IntentHandler, ask, lead_in, tell
+from skill.handlers.common import Answer, IntentHandler, ask, lead_in, load_state, tell
 
 OPENING_LEAD = "A quick check, yes or no"
-UNSURE_LEAD = "I'll count that as not sure"
 ANSWER_LEAD = "Please answer yes, no, or not sure"
 OFFER_RELIEF = "Want the relief steps now?"
 OFFER_REPROMPT = "Say yes for the relief steps, or stop."
@@ -70,15 +74,26 @@ def current_question(content: Content, state: Conversation, lead: str | None = N
     return question_answer(content, state, verdict.index, lead, explain)
 
 
-def record_reply(content: Content, state: Conversation, reply: triage.Reply,
-                 lead: str | None = None) -> Answer:
+def record_reply(content: Content, state: Conversation, reply: triage.Reply) -> Answer:
     """Take one reply; ask the next question or say the outcome."""
     replies = (*state.replies, reply.value)
     state = state.but(replies=replies)
     verdict = triage.evaluate(kinds(content), replies_of(state))
     if isinstance(verdict, triage.Ask):
-        return question_answer(content, state, verdict.index, lead)
+        return question_answer(content, state, verdict.index)
     return outcome_answer(content, state, verdict.outcome)
+
+
+def duration_reply(content: Content, state: Conversation, duration: str | None) -> Answer:
+    """A length of time said while the check waits: a yes or a no to a question about how
+    long the cramp has lasted (its `over_minutes`), else the question again."""
+    question = waiting_question(content, state)
+    if question is None:
+        return current_question(content, state)
+    reply = triage.duration_reply(question.over_minutes, readable_seconds(duration))
+    if reply is None:
+        return current_question(content, state, ANSWER_LEAD)
+    return record_reply(content, state, reply)
 
 
 def outcome_answer(content: Content, state: Conversation, outcome: triage.Outcome) -> Answer:
@@ -89,9 +104,10 @@ def outcome_answer(content: Content, state: Conversation, outcome: triage.Outcom
     done = state.but(flow="none", replies=(), pending="relief", sources=cited)
     card = serious_card(content, outcome.value)
     if outcome is triage.Outcome.EMERGENCY:
-        urgent = replace(tell(done.but(pending="none"), text, disclaimer), urgent=True)
-        return urgent.with_card(card)
-    return ask(done, text, disclaimer, OFFER_RELIEF, reprompt=OFFER_REPROMPT).with_card(card)
+        answer = tell(done.but(pending="none"), text, disclaimer)
+    else:
+        answer = ask(done, text, disclaimer, OFFER_RELIEF, reprompt=OFFER_REPROMPT)
+    return replace(answer, urgent=triage.is_urgent(outcome)).with_card(card)
 
 
 class IsItSeriousIntentHandler(IntentHandler):
@@ -99,3 +115,36 @@ class IsItSeriousIntentHandler(IntentHandler):
 
     def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
         return start_check(self.content, state)
+
+
+class EmergencySignIntentHandler(IntentHandler):
+    """"The pain is unbearable", "it's been more than ten minutes": no questions, the
+    emergency answer at once, wherever the conversation stands."""
+
+    intents = frozenset({"EmergencySignIntent"})
+
+    def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
+        return outcome_answer(self.content, state, triage.Outcome.EMERGENCY)
+
+
+def said_duration(handler_input: HandlerInput) -> str | None:
+    """The `duration` slot's value, when the intent has one filled."""
+    slot = get_slot(handler_input, "duration")
+    value = getattr(slot, "value", None)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+class DurationReplyHandler(IntentHandler):
+    """While the check waits for an answer, "fifteen minutes" or "about five minutes" is
+    that answer, not a countdown or a new hold time. Alexa hears it as StretchTimerIntent
+    or SetHoldTimeIntent (their "{duration}" samples), so this handler is registered
+    before theirs and only claims a request carrying a duration during the check."""
+
+    intents = frozenset({"StretchTimerIntent", "SetHoldTimeIntent"})
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (super().can_handle(handler_input) and said_duration(handler_input) is not None
+                and in_check(self.content, load_state(handler_input)))
+
+    def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
+        return duration_reply(self.content, state, said_duration(handler_input))

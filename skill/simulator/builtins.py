@@ -32,10 +32,8 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
                            "hang on", "one moment"),
     "AMAZON.ResumeIntent": ("resume", "resume it", "unpause", "carry on",
                             "pick up where we left off"),
-    # Out-of-domain for this skill: Alexa's FallbackIntent. "I don't know" lands here, so a
-    # yes/no check must treat Fallback as "don't know", never as "no".
-    "AMAZON.FallbackIntent": ("i don't know", "i'm not sure", "not sure", "no idea", "maybe",
-                              "dunno"),
+    # AMAZON.FallbackIntent has no stand-ins: it is what the resolver answers when nothing
+    # matches. "Not sure" and "I don't know" are the model's own NotSureIntent samples.
     "AMAZON.NavigateHomeIntent": ("go home", "home", "home screen", "go to the home screen",
                                   "main menu"),
 }

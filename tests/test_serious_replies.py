@@ -1,0 +1,191 @@
+"""Replies to the serious check that are not a plain yes or no, through the web host:
+a length of time ("fifteen minutes"), "not sure", and an emergency sign said outright."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from skill.app import create_app
+from skill.domain.content import load_content
+from skill.handlers.builtins import NO_PROBLEM, NO_QUESTION
+from skill.handlers.common import STEER
+from skill.handlers.resume import FORGET_PROMPT
+from skill.handlers.serious import ANSWER_LEAD
+from skill.settings import PROJECT_ROOT, Settings
+
+from .conversation import Talk
+
+CONTENT = load_content(PROJECT_ROOT / "content")
+QUESTIONS = CONTENT.serious.question
+EMERGENCY = CONTENT.outcome("emergency").text
+WATCH = CONTENT.outcome("watch").text
+LIMITS = CONTENT.countdown
+#: The question about how long the cramp has lasted, and its threshold.
+TIMED = next(i for i, q in enumerate(QUESTIONS) if q.over_minutes is not None)
+OVER_MINUTES = QUESTIONS[TIMED].over_minutes
+
+
+@pytest.fixture
+def talk(client) -> Talk:
+    return Talk(client)
+
+
+def to_question(talk: Talk, index: int) -> None:
+    """Open the check and answer "no" until question `index` is asked."""
+    turn = talk.intent("IsItSeriousIntent")
+    for _ in range(index):
+        turn = talk.intent("No")
+    assert QUESTIONS[index].text[1:] in turn.text
+
+
+def iso_minutes(minutes: int) -> str:
+    return f"PT{minutes}M"
+
+
+def assert_emergency(turn) -> None:
+    assert turn.text.startswith(EMERGENCY) and turn.ended
+    assert "not medical advice" in turn.text
+    assert "whispered" not in turn.ssml
+
+
+# -- 1. a length of time answers the question -------------------------------------------------
+
+@pytest.mark.parametrize("intent", ["StretchTimerIntent", "SetHoldTimeIntent"])
+@pytest.mark.parametrize("duration", ["PT15M", "PT10M1S", "PT1H"])
+def test_a_time_over_the_threshold_is_an_emergency(talk, intent, duration) -> None:
+    """"Fifteen minutes" to "has it lasted more than ten minutes?" is a yes: the
+    emergency answer first, no countdown."""
+    to_question(talk, TIMED)
+    turn = talk.intent(intent, duration=duration)
+    assert_emergency(turn)
+    assert "starting now" not in turn.text and "count" not in turn.text
+
+
+@pytest.mark.parametrize("intent", ["StretchTimerIntent", "SetHoldTimeIntent"])
+@pytest.mark.parametrize("duration", ["PT5M", "PT10M", "PT45S"])
+def test_a_time_at_or_under_the_threshold_is_a_no(talk, intent, duration) -> None:
+    to_question(talk, TIMED)
+    turn = talk.intent(intent, duration=duration)
+    assert turn.text.startswith(QUESTIONS[TIMED + 1].text) and not turn.ended
+    assert "starting now" not in turn.text
+    assert talk.attributes["cramp"]["replies"] == ["no"] * (TIMED + 1)
+
+
+@pytest.mark.parametrize("index", [i for i in range(len(QUESTIONS)) if QUESTIONS[i].over_minutes is None])
+def test_a_time_for_any_other_question_asks_it_again(talk, index) -> None:
+    to_question(talk, index)
+    turn = talk.intent("StretchTimerIntent", duration="PT15M")
+    question = QUESTIONS[index].text
+    assert turn.text.startswith(f"{ANSWER_LEAD}: {question[:1].lower()}{question[1:]}")
+    assert not turn.ended and "starting now" not in turn.text
+    # the check goes on where it was: a yes now is the answer to that question
+    assert len(talk.attributes["cramp"].get("replies", [])) == index
+
+
+def test_after_a_time_for_the_wrong_question_yes_still_answers_it(talk) -> None:
+    """Review finding: "fifteen minutes" then "yes" started two countdowns."""
+    emergency_questions = [i for i, q in enumerate(QUESTIONS) if q.kind == "emergency"]
+    other = next(i for i in emergency_questions if i != TIMED)
+    to_question(talk, other)
+    talk.intent("StretchTimerIntent", duration="PT15M")
+    assert_emergency(talk.intent("Yes"))
+
+
+def test_an_unreadable_time_asks_the_question_again(talk) -> None:
+    to_question(talk, TIMED)
+    turn = talk.intent("StretchTimerIntent", duration="garbage")
+    assert turn.text.startswith(ANSWER_LEAD) and QUESTIONS[TIMED].text[1:] in turn.text
+
+
+def test_a_time_without_the_check_is_still_a_countdown(talk) -> None:
+    talk.intent("IsItSeriousIntent")
+    for _ in QUESTIONS:
+        talk.intent("No")
+    turn = talk.intent("StretchTimerIntent", duration="PT20S")
+    assert "20 seconds, starting now." in turn.text
+
+
+def test_a_time_in_the_check_changes_no_setting(talk) -> None:
+    to_question(talk, TIMED)
+    talk.intent("SetHoldTimeIntent", duration="PT45S")
+    talk.stop()
+    turn = talk.intent("StretchTimerIntent")
+    assert f"{LIMITS.default_seconds} seconds, starting now." in turn.text
+
+
+def test_the_threshold_is_read_from_the_content(tmp_path: Path) -> None:
+    """Raise the threshold in serious.toml: fifteen minutes becomes a no."""
+    folder = tmp_path / "content"
+    shutil.copytree(PROJECT_ROOT / "content", folder)
+    serious = folder / "serious.toml"
+    text = serious.read_text(encoding="utf-8")
+    assert f"over_minutes = {OVER_MINUTES}" in text
+    serious.write_text(text.replace(f"over_minutes = {OVER_MINUTES}", "over_minutes = 20"),
+                       encoding="utf-8")
+    settings = Settings(persistence="memory", content_dir=folder,
+                        db_path=tmp_path / "prefs.sqlite3").as_local()
+    talk = Talk(create_app(settings).test_client())
+    to_question(talk, TIMED)
+    assert talk.intent("StretchTimerIntent", duration="PT15M").text.startswith(QUESTIONS[TIMED + 1].text)
+    talk.intent("StartOver")
+    assert_emergency(talk.intent("StretchTimerIntent", duration="PT21M"))
+
+
+# -- 2. "not sure" ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("index", [i for i, q in enumerate(QUESTIONS) if q.kind == "emergency"])
+def test_not_sure_on_an_emergency_sign_is_urgent_even_when_whispering(talk, index) -> None:
+    talk.intent("QuietVoiceIntent")
+    to_question(talk, index)
+    assert talk.turns[-1].whispered
+    turn = talk.intent("NotSureIntent")
+    assert turn.text.startswith(WATCH) and not turn.ended
+    assert "whispered" not in turn.ssml
+
+
+def test_not_sure_on_a_doctor_sign_stays_whispered(talk) -> None:
+    talk.intent("QuietVoiceIntent")
+    doctor = next(i for i, q in enumerate(QUESTIONS) if q.kind == "doctor")
+    to_question(talk, doctor)
+    turn = talk.intent("NotSureIntent")
+    assert turn.text.startswith(CONTENT.outcome("doctor").text) and turn.whispered
+
+
+@pytest.mark.parametrize("setup", [[], ["launch"], ["StretchTimerIntent"], ["AMAZON.HelpIntent"]])
+def test_not_sure_outside_the_check_steers_back(talk, setup) -> None:
+    for step in setup:
+        talk.launch() if step == "launch" else talk.intent(step)
+    turn = talk.intent("NotSureIntent")
+    assert turn.text == f"{NO_PROBLEM} {STEER}"
+    assert turn.reprompt == STEER and not turn.ended
+
+
+def test_not_sure_about_forgetting_the_settings_asks_again(talk) -> None:
+    talk.intent("ForgetSettingsIntent")
+    turn = talk.intent("NotSureIntent")
+    assert turn.text == FORGET_PROMPT and not turn.ended
+
+
+# -- 3. an emergency sign said outright --------------------------------------------------------
+
+@pytest.mark.parametrize("setup", [
+    [], ["launch"], ["launch", "AMAZON.NextIntent"], ["IsItSeriousIntent"],
+    ["IsItSeriousIntent", "AMAZON.NoIntent", "AMAZON.NoIntent"], ["StretchTimerIntent"],
+    ["ForgetSettingsIntent"], ["AMAZON.PauseIntent"]])
+def test_an_emergency_sign_is_answered_at_once_wherever_the_talk_stands(talk, setup) -> None:
+    talk.intent("QuietVoiceIntent")
+    for step in setup:
+        talk.launch() if step == "launch" else talk.intent(step)
+    turn = talk.intent("EmergencySignIntent")
+    assert_emergency(turn)
+    assert not any(q.text[1:] in turn.text for q in QUESTIONS)
+    assert turn.card is not None
+
+
+def test_after_an_emergency_sign_the_check_is_over(talk) -> None:
+    """The session ended: a "yes" afterwards answers no old question."""
+    talk.intent("IsItSeriousIntent")
+    talk.intent("EmergencySignIntent")
+    assert talk.intent("Yes").text.startswith(NO_QUESTION)
