@@ -17,6 +17,10 @@ from skill.app import create_app
 from skill.domain import ssml
 from skill.domain.content import load_content
 from skill.domain.state import KEY
+from skill.handlers.builtins import NO_QUESTION
+from skill.handlers.common import STEER
+from skill.handlers.countdown import AGAIN_PROMPT
+from skill.handlers.relief import COUNT_PROMPT, NEXT_PROMPT
 from skill.preferences import PREFERENCE_KEYS
 from skill.settings import PROJECT_ROOT, Settings
 
@@ -29,6 +33,9 @@ QUESTIONS = CONTENT.serious.question
 TIPS = CONTENT.prevention.tip
 CAUSES = CONTENT.causes.cause
 ADVICE = CONTENT.medical.advice.text
+CONDITION_ADVICE = CONTENT.medical.condition_advice.text
+#: The medicine advice, as every medicine or condition answer must carry it.
+NEVER_STOP = "don't stop or change a medicine without talking to your doctor"
 ALICE = "amzn1.ask.account.ALICE" + "A" * 40
 BOB = "amzn1.ask.account.BOB" + "B" * 42
 NEW_INTENTS = ("PreventionIntent", "CausesIntent", "MedicationIntent", "SourcesIntent",
@@ -328,7 +335,7 @@ def test_prevention_mid_check_leaves_the_check(alice) -> None:
      [("medicine", "STATINS")]),
     ({"medicine": envelopes.slot("medicine", "atorvastatin")}, "statins among the medicines",
      [("medicine", "STATINS")]),
-    ({"medicine": named("medicine", "water pill", "POTASSIUM_SPARING_DIURETICS")},
+    ({"medicine": named("medicine", "potassium sparing diuretic", "POTASSIUM_SPARING_DIURETICS")},
      "potassium-sparing diuretics among the medicines",
      [("medicine", "POTASSIUM_SPARING_DIURETICS")]),
     ({"condition": named("condition", "diabetes", "DIABETES")}, "diabetes among the conditions",
@@ -343,8 +350,14 @@ def test_prevention_mid_check_leaves_the_check(alice) -> None:
 def test_listed_medicines_and_conditions_are_named_with_the_advice(alice, slots, listed, items) -> None:
     turn = alice.intent("MedicationIntent", **slots)
     assert turn.text.startswith("The articles I use name " + listed)
-    assert ADVICE in turn.text and turn.reprompt
-    expected = {*CONTENT.medical.advice.sources}
+    assert NEVER_STOP in turn.text.lower() and turn.reprompt
+    a_condition = any(kind == "condition" for kind, _ in items)
+    # a condition also sends the user to the doctor about the cramps (001, 004), in the
+    # same sentence as the medicine advice: two sentences, then the steer
+    advice = CONTENT.medical.condition_advice if a_condition else CONTENT.medical.advice
+    assert turn.text == f"The articles I use name {listed} linked to leg cramps. {advice.text} {STEER}"
+    assert ("talk to your doctor about your cramps" in turn.text.lower()) == a_condition
+    expected = {*advice.sources}
     for kind, item_id in items:
         expected |= set(CONTENT.medical_item(kind, item_id).sources)
     assert alice.attributes[KEY]["sources"] == sorted(expected)
@@ -355,12 +368,16 @@ def test_listed_medicines_and_conditions_are_named_with_the_advice(alice, slots,
     {"condition": named("condition", "a broken heart")},
     {"medicine": envelopes.slot("medicine", "vitamin q")},
     {"medicine": named("medicine", "statin tea")},
+    # broader than the listed item: not that item
+    {"medicine": envelopes.slot("medicine", "water pill")},
+    {"medicine": named("medicine", "sleeping pill")},
+    {"condition": envelopes.slot("condition", "arthritis")},
 ])
 def test_unlisted_names_are_not_guessed(alice, slots) -> None:
     turn = alice.intent("MedicationIntent", **slots)
     assert turn.text.startswith("The articles I use don't list that")
     assert ADVICE in turn.text
-    assert "statins" not in turn.text
+    assert "statins" not in turn.text and "diuretic" not in turn.text and "zolpidem" not in turn.text
 
 
 def test_a_medicine_question_without_a_name_asks_which(alice) -> None:
@@ -379,16 +396,63 @@ def test_a_medicine_question_mid_check_keeps_the_check_going(alice) -> None:
 
 # -- sources and cards -------------------------------------------------------------------------
 
-def test_sources_name_the_articles_behind_the_last_answer(alice) -> None:
+def _step(step_id: str) -> int:
+    return next(i for i, step in enumerate(STEPS) if step.id == step_id)
+
+
+@pytest.mark.parametrize("step_id, counted", [
+    ("stretch_general", False), ("stretch_general", True), ("massage", False),
+    ("massage", True), ("heat", False), ("lip_pinch", False), ("lip_pinch", True)])
+def test_sources_name_the_articles_behind_the_last_answer(alice, step_id, counted) -> None:
+    """The articles expected are worked out from the content of what was said (the step,
+    its caution; for a countdown the step held plus the hold itself), not read back from
+    the state: a lip-pinch countdown names article 000, where the tip comes from."""
+    index = _step(step_id)
     alice.intent("ReliefStepsIntent")
-    alice.intent("Next")
-    behind = CONTENT.sources_of(alice.attributes[KEY]["sources"])
+    for _ in range(index):
+        alice.intent("Next")
+    step = STEPS[index]
+    caution = CONTENT.caution(step.caution)
+    if counted:
+        alice.intent("StretchTimerIntent")
+        ids = {*step.sources, *CONTENT.countdown.sources}
+    else:
+        ids = {*step.sources, *(caution.sources if caution else ())}
     turn = alice.intent("SourcesIntent")
-    for article in behind:
-        assert f"{article.title}, from {article.publisher}" in turn.text
+    named_articles = [a for a in CONTENT.sources.values() if f"{a.title}, from {a.publisher}" in turn.text]
+    assert {a.id for a in named_articles} == ids
+    for article in named_articles:
         assert article.title in turn.card["content"]
     assert alice.intent("SourcesIntent").text == turn.text  # asking again: the same articles
-    assert alice.intent("Yes").text.startswith("Keep rubbing")  # the step's "time it?" still open
+
+
+# -- after a side answer: live questions are asked again, stale relief prompts are not --------
+
+@pytest.mark.parametrize("before", [
+    [("StretchTimerIntent", {})],                 # "Want another set? Or say next."
+    [("ReliefStepsIntent", {})],                  # "Say time it and I'll count, or say next."
+    [("ReliefStepsIntent", {}), ("Next", {}), ("Next", {}), ("Next", {})],  # "Say next, or time it"
+])
+@pytest.mark.parametrize("side", [
+    ("MedicationIntent", {"medicine": named("medicine", "statins", "STATINS")}),
+    ("SourcesIntent", {}), ("QuietVoiceIntent", {}), ("SetHoldTimeIntent", {"duration": duration("PT40S")})])
+def test_a_side_answer_steers_instead_of_asking_a_stale_relief_question(alice, before, side) -> None:
+    for name, slots in before:
+        alice.intent(name, **slots)
+    step = alice.attributes[KEY].get("step", 0)
+    turn = alice.intent(side[0], **side[1])
+    assert turn.text.endswith(STEER) and turn.reprompt == STEER
+    for stale in (AGAIN_PROMPT, COUNT_PROMPT, NEXT_PROMPT, "another set"):
+        assert stale not in turn.text
+    assert alice.intent("Yes").text.startswith(NO_QUESTION)  # nothing stale is answered
+    assert alice.intent("Next").text.startswith(STEPS[step + 1].text)  # the steps go on
+
+
+def test_a_side_answer_in_a_topic_asks_for_more_again(alice) -> None:
+    alice.intent("PreventionIntent")
+    turn = alice.intent("SourcesIntent")
+    assert turn.text.endswith("Want more?")
+    assert alice.intent("Yes").text.startswith(TIPS[2].text)
 
 
 def test_sources_before_any_health_answer_say_so(alice) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from skill.domain.content import (
-    FILES, GENERAL, ContentError, load_content, sourced_items)
+    FILES, GENERAL, OTHER, ContentError, load_content, sourced_items)
 from skill.settings import PROJECT_ROOT
 
 CONTENT_DIR = PROJECT_ROOT / "content"
@@ -50,7 +50,7 @@ def _strings(value):
 
 def test_every_file_loads(content) -> None:
     assert {p.name for p in CONTENT_DIR.glob("*.toml")} == set(FILES)
-    assert [m.id for m in content.muscles] == ["CALF", "FOOT", "THIGH_FRONT", "THIGH_BACK"]
+    assert [m.id for m in content.muscles] == ["CALF", "FOOT", "THIGH_FRONT", "THIGH_BACK", "THIGH"]
 
 
 def test_every_spoken_table_cites_known_articles(content) -> None:
@@ -106,21 +106,61 @@ def test_relief_covers_every_remedy_the_issue_lists(content) -> None:
     assert "point your toes" in toes.text.lower()
     heating = content.caution(steps["heat"].caution)
     assert "diabetes" in heating.text and "spinal cord" in heating.text
+    # article 003's third case: anything else that stops you feeling heat
+    assert "other condition" in heating.text and re.search(r"\bfeeling heat\b", heating.text)
 
 
 def test_each_muscle_has_its_own_stretch_and_the_thigh_is_not_mixed_up(content) -> None:
     stretches = {s.muscle: s for s in content.relief.stretch}
-    assert set(stretches) == {GENERAL, *(m.id for m in content.muscles)}
+    assert set(stretches) == {GENERAL, OTHER, *(m.id for m in content.muscles)}
     assert "buttocks" in stretches["THIGH_FRONT"].text and "front of the thigh" in stretches["THIGH_FRONT"].text
     back = stretches["THIGH_BACK"].text.lower()
     assert "buttocks" not in back and "toes" in back and "straight" in back
     for stretch in stretches.values():
-        if "buttocks" in stretch.text.lower():
-            assert stretch.muscle == "THIGH_FRONT"
-            assert "hamstring" not in stretch.text.lower() and "back of" not in stretch.text.lower()
+        # the foot toward the buttocks is only ever said for the front of the thigh
+        for clause in re.split(r"[;.]", stretch.text.lower()):
+            if "buttocks" in clause:
+                assert stretch.muscle in ("THIGH_FRONT", "THIGH") and "front" in clause
+                assert "hamstring" not in clause and "back of" not in clause
     assert content.relief_plan("THIGH_BACK")[0].text == stretches["THIGH_BACK"].text
     assert content.relief_plan(None)[0].text == stretches[GENERAL].text
     assert content.relief_plan("ELBOW")[0].text == stretches[GENERAL].text
+    assert content.relief_plan(OTHER)[0].text == stretches[OTHER].text
+
+
+def test_a_thigh_without_a_side_gets_both_stretches_each_on_its_side(content) -> None:
+    """Front: foot toward the buttocks; back: the straight-leg toe reach (not 002's
+    pairing). The instruction opens the step; the cue covers both sides too."""
+    assert content.muscle_from_phrase("my thigh").id == "THIGH"
+    assert content.muscle_from_phrase("upper leg").id == "THIGH"
+    stretch = content.stretch_for("THIGH")
+    front, back = stretch.text.lower().split(";")
+    assert "front" in front and "buttocks" in front and "knee" in front
+    assert "back" in back and "straight" in back and "toes" in back and "buttocks" not in back
+    cue_front, cue_back = stretch.cue.lower().split(". ")
+    assert "front" in cue_front and "buttocks" in cue_front
+    assert "back" in cue_back and "toes" in cue_back and "buttocks" not in cue_back
+
+
+def test_an_unknown_muscle_gets_a_stretch_for_any_muscle(content) -> None:
+    """Toes toward the shin tightens a shin muscle: the stretch for a named but unknown
+    muscle is article 000's muscle-neutral advice. With none named, the general stretch
+    stays calf-style (most night cramps are in the calf)."""
+    other = content.stretch_for(OTHER)
+    for words in (other.text.lower(), other.cue.lower()):
+        assert "shin" not in words and "toes" not in words and "calf" not in words
+        assert "stretch the tight muscle" in words
+    assert "move around" in other.text
+    assert set(other.sources) == {"000"}
+    assert "shin" in content.stretch_for(None).text
+    assert content.plan_key(OTHER) == OTHER and content.plan_key("THIGH") == "THIGH"
+    assert content.plan_key("ELBOW") is None and content.plan_key(GENERAL) is None
+
+
+def test_ambiguous_words_pick_no_muscle(content) -> None:
+    """"The back of my leg" could be the calf or the hamstring: it is not a synonym."""
+    for phrase in ("back of my leg", "the back of my leg", "leg", "shin"):
+        assert content.muscle_from_phrase(phrase) is None, phrase
 
 
 def test_no_drug_names_or_doses_in_the_relief_steps(content) -> None:
@@ -154,6 +194,28 @@ def test_issue_five_lists_are_there(content) -> None:
     assert "disputed" in dehydration.text and len(dehydration.sources) >= 2
     assert {"STATINS", "GABAPENTIN"} <= {m.id for m in content.medical.medicine}
     assert "doctor" in content.medical.advice.text
+
+
+#: Names broader than any listed item: the articles list only the item itself.
+BROADER = ["sleeping pill", "sleeping pills", "water pill", "arthritis", "cholesterol medicine",
+           "blood sugar", "kidney disease", "liver disease", "liver problems", "poor circulation",
+           "blood clot in the leg", "Baker's cyst", "heart problems", "painkiller"]
+
+
+@pytest.mark.parametrize("phrase", BROADER)
+def test_no_synonym_is_broader_than_the_listed_item(content, phrase) -> None:
+    for kind in ("medicine", "condition"):
+        assert content.medical_from_phrase(kind, phrase) is None, (kind, phrase)
+
+
+def test_a_condition_answer_sends_to_the_doctor_and_keeps_the_medicine_advice(content) -> None:
+    """Articles 001 and 004: the listed conditions raise the risk and need a doctor's care.
+    One sentence, so the answer stays at two before the question."""
+    line = content.medical.condition_advice
+    assert "talk to your doctor about your cramps" in line.text.lower()
+    assert content.medical.advice.text.lower().rstrip(".") in line.text.lower()
+    assert len(re.findall(r"[.!?](\s|$)", line.text)) == 1
+    assert {"001", "004"} <= set(line.sources)
 
 
 def test_spoken_lines_are_short(content) -> None:
@@ -205,6 +267,10 @@ def test_the_copy_loads(broken) -> None:
     ("countdown.toml", "default_seconds = 30", "default_seconds = 300", "content/countdown.toml: default_seconds"),
     ("countdown.toml", "default_seconds = 30", 'default_seconds = "thirty"', "content/countdown.toml: default_seconds: Expected `int`"),
     ("muscles.toml", 'id = "FOOT"', 'id = "CALF"', "content/muscles.toml: muscle[1].id: duplicate id 'CALF'"),
+    ("muscles.toml", 'id = "FOOT"', 'id = "OTHER"', "content/muscles.toml: muscle[1].id: 'OTHER' is reserved for a stretch"),
+    ("relief.toml", 'muscle = "OTHER"', 'muscle = "ELSE"', "content/relief.toml: stretch: no stretch for muscle 'OTHER'"),
+    ("medical.toml", "don't stop or change a medicine", "don't stop a medicine",
+     "content/medical.toml: condition_advice.text: must include the advice"),
     ("medical.toml", 'sources = ["004"]', 'sources = ["4"]', "content/medical.toml: medicine[6].sources[0]: unknown article id '4'"),
 ])
 def test_a_bad_file_fails_naming_the_file_and_the_item(broken, name, old, new, message) -> None:

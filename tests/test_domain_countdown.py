@@ -60,10 +60,19 @@ def _spoken(plan) -> list[str]:
 
 
 @pytest.mark.parametrize("seconds, expected", [
+    # 10-11 s: the start says the length, and "Five." falls on (or just after) halfway
     (10, list(LAST_FIVE)),
-    (12, [HALFWAY, *LAST_FIVE]),
-    (15, [TEN_LEFT, *LAST_FIVE]),
-    (20, [TEN_LEFT, *LAST_FIVE]),
+    (11, list(LAST_FIVE)),
+    (12, [TEN_LEFT, HALFWAY, *LAST_FIVE]),
+    (15, [TEN_LEFT, HALFWAY, *LAST_FIVE]),
+    (17, [TEN_LEFT, HALFWAY, *LAST_FIVE]),
+    # 18-21 s: halfway and ten-left too close to say apart: one phrase, true order
+    (18, ["Ten seconds left, halfway.", *LAST_FIVE]),
+    (19, ["Ten seconds left, halfway.", *LAST_FIVE]),
+    (20, ["Halfway, ten seconds left.", *LAST_FIVE]),
+    (21, ["Halfway, ten seconds left.", *LAST_FIVE]),
+    (22, [HALFWAY, TEN_LEFT, *LAST_FIVE]),
+    (24, [HALFWAY, TEN_LEFT, *LAST_FIVE]),
     (30, [HALFWAY, TEN_LEFT, *LAST_FIVE]),
     (120, [HALFWAY, TEN_LEFT, *LAST_FIVE]),
 ])
@@ -71,17 +80,44 @@ def test_checkpoints_in_order(seconds, expected) -> None:
     assert _spoken(plan_countdown(seconds, "Hold.")) == expected
 
 
-def test_checkpoints_fall_at_their_moment() -> None:
-    plan = plan_countdown(60, "Hold.")
+def _said_at(plan) -> dict[str, float]:
+    """When each checkpoint starts to be heard, within a joined phrase too ("Halfway, ten
+    seconds left." -> Halfway at its start, Ten seconds left 0.4 s later)."""
     clock, said_at = 0.0, {}
     for segment in plan.hold:
         if isinstance(segment, ssml.Text):
-            said_at[segment.text] = clock
+            at = clock
+            for part in segment.text.split(", "):
+                said_at[part[:1].upper() + part[1:].rstrip(".") + "."] = at
+                at += ssml.speech_seconds(part)
         clock += ssml.play_seconds([segment])
-    assert said_at[HALFWAY] == pytest.approx(30)
-    assert said_at[TEN_LEFT] == pytest.approx(50)
-    assert said_at["Five."] == pytest.approx(55)
-    assert said_at["One."] == pytest.approx(59)
+    return said_at
+
+
+@pytest.mark.parametrize("seconds, moments", [
+    (15, {TEN_LEFT: 5, HALFWAY: 7.5, "Five.": 10, "One.": 14}),
+    (20, {HALFWAY: 10, "Five.": 15, "One.": 19}),
+    (60, {HALFWAY: 30, TEN_LEFT: 50, "Five.": 55, "One.": 59}),
+])
+def test_checkpoints_fall_at_their_moment(seconds, moments) -> None:
+    said_at = _said_at(plan_countdown(seconds, "Hold."))
+    for words, moment in moments.items():
+        assert said_at[words] == pytest.approx(moment), words
+
+
+@pytest.mark.parametrize("seconds", range(10, 121))
+def test_every_length_says_every_checkpoint_near_its_moment(seconds) -> None:
+    """From 12 s up: halfway, ten seconds left and five-to-one, none dropped; each heard
+    within a second of when it is true (a joined second part comes just after)."""
+    plan = plan_countdown(seconds, "Hold.")
+    said_at = _said_at(plan)
+    true_at = {word: seconds - (5 - i) for i, word in enumerate(LAST_FIVE)}
+    if seconds >= 12:
+        true_at |= {HALFWAY: seconds / 2, TEN_LEFT: seconds - 10}
+    assert set(said_at) == set(true_at)
+    for words, moment in true_at.items():
+        assert abs(said_at[words] - moment) < 1.0, (seconds, words, said_at[words])
+    assert abs(hold_play_seconds(plan) - seconds) <= 2
 
 
 def test_plan_order_instruction_note_release() -> None:

@@ -35,7 +35,7 @@ INTENTS = [
     "AMAZON.RepeatIntent", "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
     "AMAZON.PauseIntent", "AMAZON.ResumeIntent",
 ]
-MUSCLE_IDS = ["CALF", "FOOT", "THIGH_FRONT", "THIGH_BACK"]
+MUSCLE_IDS = ["CALF", "FOOT", "THIGH_FRONT", "THIGH_BACK", "THIGH", "OTHER"]
 REQUEST_TYPES_ALEXA_MAY_SEND = [
     "CanFulfillIntentRequest", "Alexa.Presentation.APL.UserEvent", "Connections.Response",
     "System.ExceptionEncountered", "AudioPlayer.PlaybackStarted", "Display.ElementSelected",

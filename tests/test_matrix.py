@@ -179,7 +179,13 @@ SCENES: dict[str, Scene] = {
     "serious check over, relief offered": Scene(
         [intent("IsItSeriousIntent")] + [NO] * len(CONTENT.serious.question),
         lambda s: s.flow == "none" and s.pending == "relief"),
+    "unknown muscle's steps": Scene([intent("ReliefStepsIntent", muscle=envelopes.slot("muscle", "shin"))],
+                                    lambda s: s.flow == "relief" and s.muscle == "OTHER"),
+    "thigh's steps, later step": Scene([intent("ReliefStepsIntent", muscle=envelopes.slot("muscle", "thigh")), NEXT],
+                                       lambda s: s.muscle == "THIGH" and s.step == 1),
     "after a countdown": Scene([intent("StretchTimerIntent")], lambda s: s.pending == "another_set"),
+    "after a side answer to a countdown": Scene([intent("StretchTimerIntent"), intent("SourcesIntent")],
+                                                lambda s: s.flow == "relief" and s.pending == "none"),
     "after help": Scene([intent("AMAZON.HelpIntent")], lambda s: s.pending == "none" and bool(s.last_speech)),
     "after the session ended": Scene([launch, NEXT, session_ended], lambda s: s == Conversation()),
 }
@@ -395,25 +401,30 @@ def resolved(value: str | None, muscle_id: str) -> dict[str, Any]:
 
 MUSCLES: list[tuple[str, Any, str, bool]] = [
     # (case, the muscle slot as sent, stretch expected, whether "no special stretch" is said)
+    # None named: the general (calf-style) stretch; named but unknown: the OTHER one.
     ("slot absent", None, "GENERAL", False),
     ("slot without value", envelopes.slot("muscle", None), "GENERAL", False),
     ("empty value", "", "GENERAL", False),
     ("blank value", "   ", "GENERAL", False),
     ("resolved", resolved("calves", "CALF"), "CALF", False),
     ("resolved without a value", resolved(None, "FOOT"), "FOOT", False),
-    ("resolved to an unknown id", resolved("elbow", "ELBOW"), "GENERAL", True),
+    ("resolved to an unknown id", resolved("elbow", "ELBOW"), "OTHER", True),
     ("resolved id in odd case", resolved("hamstring", "thigh_back"), "THIGH_BACK", False),
-    ("no match", envelopes.slot("muscle", "elbow", status="ER_SUCCESS_NO_MATCH"), "GENERAL", True),
+    ("no match", envelopes.slot("muscle", "elbow", status="ER_SUCCESS_NO_MATCH"), "OTHER", True),
     ("no match on a known word", envelopes.slot("muscle", "calf", status="ER_SUCCESS_NO_MATCH"), "CALF", False),
     ("resolution timed out", envelopes.slot("muscle", "quads", status="ER_ERROR_TIMEOUT"), "THIGH_FRONT", False),
     ("no resolutions, known", "hamstrings", "THIGH_BACK", False),
-    ("no resolutions, unknown", "elbow", "GENERAL", True),
+    ("thigh, no side", resolved("thigh", "THIGH"), "THIGH", False),
+    ("upper leg, no resolutions", "upper leg", "THIGH", False),
+    ("shin", envelopes.slot("muscle", "shin", status="ER_SUCCESS_NO_MATCH"), "OTHER", True),
+    ("back of my leg (ambiguous)", "back of my leg", "OTHER", True),
+    ("no resolutions, unknown", "elbow", "OTHER", True),
     ("odd case and spacing", "  CaLF  ", "CALF", False),
     ("odd spacing inside", "Back   Of My   Thigh", "THIGH_BACK", False),
     ("shouted", "MY QUADS", "THIGH_FRONT", False),
     ("punctuation", "foot!", "FOOT", False),
-    ("emoji", "\U0001f9b5", "GENERAL", True),
-    ("very long", "calf " * 2000, "GENERAL", True),
+    ("emoji", "\U0001f9b5", "OTHER", True),
+    ("very long", "calf " * 2000, "OTHER", True),
 ]
 
 

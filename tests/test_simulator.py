@@ -314,7 +314,7 @@ def test_speak_without_espeak_says_so(monkeypatch, capsys):
 
 # --- the CLI --------------------------------------------------------------------------------
 
-NIGHT_TURNS = 31
+NIGHT_TURNS = 33
 
 
 def test_night_script_covers_every_custom_intent(resolver, model):
@@ -355,6 +355,10 @@ def test_simulate_runs_the_night_script_in_process(capsys):
     # the remembered hold time is used in the new session
     assert "40 seconds, starting now" in turns[17]
     assert "don't list that" in turns[19] and "talking to your doctor" in turns[19]
+    assert "heard: ReliefStepsIntent muscle=THIGH (exact)" in turns[31]
+    assert "front of the thigh, bend your knee" in turns[31] and "reach for your toes" in turns[31]
+    assert "no match" in turns[32] and "No special stretch for that one" in turns[32]
+    assert "toward your shin" not in turns[32]
 
 
 def test_simulate_script_as_a_subprocess_with_json(tmp_path):

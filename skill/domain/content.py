@@ -22,8 +22,14 @@ from msgspec import Meta, Struct
 
 NonEmpty = Annotated[str, Meta(min_length=1)]
 SourceIds = Annotated[tuple[NonEmpty, ...], Meta(min_length=1)]
-#: The stretch used when the muscle is unknown or not given.
+#: The stretch used when no muscle is given (most night cramps are in the calf, so it
+#: is the calf-style stretch).
 GENERAL = "GENERAL"
+#: The stretch used when the user named a muscle the skill doesn't know ("shin"): one
+#: that suits any muscle, never the calf's.
+OTHER = "OTHER"
+#: Stretch keys that are not MUSCLE ids.
+STRETCH_KEYS = (GENERAL, OTHER)
 #: The triage may ask at most this many questions.
 MAX_QUESTIONS = 5
 #: A duration threshold on a question is at most a day.
@@ -153,7 +159,11 @@ class CausesFile(_Strict):
 
 
 class MedicalFile(_Strict):
+    #: Said with every medicine answer: never stop a medicine alone.
     advice: Line
+    #: Said instead when a condition is named: see the doctor about the cramps, and the
+    #: advice above, in one sentence.
+    condition_advice: Line
     medicine: Annotated[tuple[Named, ...], Meta(min_length=1)]
     condition: Annotated[tuple[Named, ...], Meta(min_length=1)]
 
@@ -230,13 +240,21 @@ class Content(Struct, frozen=True):
         synonyms; None when nothing matches."""
         return self.index.muscle_phrases.get(_normalise(phrase))
 
+    def plan_key(self, muscle_id: str | None) -> str | None:
+        """The muscle id (or OTHER) when there is a stretch for it; None otherwise, which
+        means the general steps. Turns stale or tampered ids into the general steps."""
+        if muscle_id and muscle_id != GENERAL and muscle_id in self.index.stretches:
+            return muscle_id
+        return None
+
     def stretch_for(self, muscle_id: str | None) -> Stretch:
-        """The stretch for a muscle, or the general one."""
+        """The stretch for a muscle (or OTHER), or the general one."""
         stretches = self.index.stretches
         return stretches.get(muscle_id or GENERAL) or stretches[GENERAL]
 
     def relief_plan(self, muscle_id: str | None) -> tuple[Step, ...]:
-        """The steps, in order, for a muscle: its stretch first, then the general steps."""
+        """The steps, in order, for a muscle (or OTHER): its stretch first, then the
+        general steps."""
         plans = self.index.plans
         return plans.get(muscle_id or GENERAL) or plans[GENERAL]
 
@@ -375,9 +393,12 @@ def _check(folder: Path, content: Content) -> Iterator[str]:
     stretch_muscles = [s.muscle for s in content.relief.stretch]
     yield from _duplicates(where["relief.toml"], "stretch", stretch_muscles, "muscle")
     for index, muscle in enumerate(stretch_muscles):
-        if muscle != GENERAL and muscle not in muscle_ids:
+        if muscle not in STRETCH_KEYS and muscle not in muscle_ids:
             yield f"{where['relief.toml']}: stretch[{index}].muscle: unknown muscle id '{muscle}'"
-    for muscle in [GENERAL, *muscle_ids]:
+    for index, muscle in enumerate(muscle_ids):
+        if muscle in STRETCH_KEYS:
+            yield f"{where['muscles.toml']}: muscle[{index}].id: '{muscle}' is reserved for a stretch"
+    for muscle in [*STRETCH_KEYS, *muscle_ids]:
         if muscle not in stretch_muscles:
             yield f"{where['relief.toml']}: stretch: no stretch for muscle '{muscle}'"
     yield from _duplicates(where["relief.toml"], "step", [s.id for s in content.relief.step])
@@ -406,6 +427,11 @@ def _check(folder: Path, content: Content) -> Iterator[str]:
     for index, outcome in enumerate(serious.outcome):
         if outcome.id == "emergency" and not outcome.text.lower().startswith("call your local emergency number"):
             yield f"{where['serious.toml']}: outcome[{index}].text: must start with 'Call your local emergency number'"
+    # medicines and conditions: the condition answer still carries the medicine advice
+    medical = content.medical
+    if medical.advice.text.lower().rstrip(".") not in medical.condition_advice.text.lower():
+        yield (f"{where['medical.toml']}: condition_advice.text: must include the advice "
+               f"'{medical.advice.text}'")
     # the rest
     yield from _duplicates(where["prevention.toml"], "tip", [t.id for t in content.prevention.tip])
     yield from _duplicates(where["causes.toml"], "cause", [c.id for c in content.causes.cause])

@@ -96,23 +96,46 @@ class CountdownPlan:
         return (*self.intro, *self.hold, *self.release)
 
 
+def _joined(first: str, second: str) -> str:
+    """Two checkpoints said as one: "Halfway." + "Ten seconds left." -> "Halfway, ten
+    seconds left."."""
+    return f"{first.rstrip('.')}, {second[:1].lower()}{second[1:]}"
+
+
 def checkpoints(seconds: int) -> list[tuple[float, str]]:
-    """(time into the hold, words) for each spoken checkpoint, in order. "Halfway" is
-    dropped where it would come after "ten seconds left" (15 to 24 s) or run into "five"
-    (under 12 s), and "ten seconds left" where the hold is too short for it."""
+    """(time into the hold, words) for each spoken checkpoint, in order.
+
+    From 12 s up: "Ten seconds left." at `seconds - 10`, "Halfway." at `seconds / 2`, then
+    "Five." to "One." a second apart, each said when it is true. When two checkpoints fall
+    so close that the second would start while the first is still being said (18 to 21 s),
+    they are said together at the first one's moment, in their true order: "Halfway, ten
+    seconds left." at 20 s, "Ten seconds left, halfway." at 18 and 19 s; the second part
+    then comes less than a second off its moment.
+
+    For 10 and 11 s only five-to-one is said: the start already announces the length
+    ("10 seconds, starting now"), and "Five." falls on (10 s) or half a second after
+    (11 s) the halfway mark, so a separate "Halfway." would run into it."""
     marks: list[tuple[float, str]] = []
-    halfway_fits = seconds / 2 + speech_seconds(HALFWAY) + MIN_GAP_S <= seconds - 5
-    if seconds >= 25 or (seconds < 15 and halfway_fits):
+    if seconds / 2 + speech_seconds(HALFWAY) + MIN_GAP_S <= seconds - 5:  # 12 s and up
         marks.append((seconds / 2, HALFWAY))
-    if seconds >= 15:
         marks.append((seconds - 10.0, TEN_LEFT))
     marks.extend((float(seconds - (5 - i)), word) for i, word in enumerate(LAST_FIVE))
-    return sorted(marks, key=lambda mark: mark[0])
+    marks.sort(key=lambda mark: mark[0])  # stable: at a tie, halfway comes first
+    merged: list[tuple[float, str]] = []
+    for at, words in marks:
+        if merged:
+            start, said = merged[-1]
+            if at < start + speech_seconds(said) + MIN_GAP_S:
+                merged[-1] = (start, _joined(said, words))
+                continue
+        merged.append((at, words))
+    return merged
 
 
 def hold_segments(seconds: int) -> tuple[Segment, ...]:
     """The timed span: pauses and checkpoints adding up to `seconds` of playing time.
-    A checkpoint that would overlap the previous one is left out."""
+    A checkpoint that would still overlap the previous one is left out (a guard: from
+    10 s to 2 min, `checkpoints` never gives one)."""
     segments: list[Segment] = []
     clock = 0.0
     for at, words in checkpoints(seconds):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.domain import ssml
-from skill.domain.content import Content
+from skill.domain.content import Content, Step, Stretch
 from skill.domain.countdown import hold_time, plan_countdown
 from skill.domain.ssml import Text
 from skill.domain.state import Conversation
@@ -20,13 +20,13 @@ AGAIN_PROMPT = "Want another set? Or say next."
 AGAIN_REPROMPT = "Say yes for another set, next for the next step, or stop."
 
 
-def cue_for(content: Content, state: Conversation) -> str:
-    """What to hold: the current step's cue when it has one, else the muscle's stretch."""
+def held(content: Content, state: Conversation) -> Step | Stretch:
+    """What to hold: the current step when it has a cue, else the muscle's stretch."""
     if state.flow == "relief":
         plan = content.relief_plan(state.muscle)
         if 0 <= state.step < len(plan) and plan[state.step].cue:
-            return plan[state.step].cue or ""
-    return content.stretch_for(state.muscle).cue
+            return plan[state.step]
+    return content.stretch_for(state.muscle)
 
 
 def usual_seconds(content: Content, state: Conversation) -> int:
@@ -39,12 +39,14 @@ def usual_seconds(content: Content, state: Conversation) -> int:
 
 def countdown_answer(content: Content, state: Conversation, seconds: int,
                      note: str | None = None) -> Answer:
-    """One response carrying the whole countdown, then the "another set?" question."""
+    """One response carrying the whole countdown, then the "another set?" question. It
+    cites the articles behind what is held and behind the hold itself."""
     if state.flow != "relief":
         state = state.but(flow="relief", step=0, replies=())
-    plan = plan_countdown(seconds, cue_for(content, state), note)
+    holding = held(content, state)
+    plan = plan_countdown(seconds, holding.cue or "", note)
     speech = ssml.render([*plan.segments, Text(AGAIN_PROMPT)])
-    cited = tuple(sorted(content.countdown.sources))
+    cited = tuple(sorted({*holding.sources, *content.countdown.sources}))
     return Answer(speech=speech, state=state.but(pending="another_set", hold=seconds, sources=cited),
                   reprompt=ssml.text(AGAIN_REPROMPT))
 

@@ -1,8 +1,9 @@
 """Immediate relief: the first instruction at once, then one step per turn.
 
-Launch and ReliefStepsIntent open with the first step (the stretch for the named muscle,
-or the general stretch). Next/Previous/Repeat/Start over move through the same plan; the
-built-in handlers call the functions here. All wording of the steps comes from content.
+Launch and ReliefStepsIntent open with the first step: the stretch for the named muscle;
+one that suits any muscle when the one named is unknown; the general stretch when none is.
+Next/Previous/Repeat/Start over move through the same plan; the built-in handlers call
+the functions here. All wording of the steps comes from content.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from skill.domain.cards import relief_card
-from skill.domain.content import Content
+from skill.domain.content import OTHER, Content
 from skill.domain.state import Conversation
 from skill.handlers.common import Answer, IntentHandler, ask, lead_in, respond
 from skill.preferences import load_preferences, update_preferences
@@ -48,7 +49,7 @@ def step_answer(content: Content, state: Conversation, index: int, lead: str | N
 
 def _step_answer(content: Content, state: Conversation, index: int, lead: str | None,
                  count_prompt: str) -> Answer:
-    muscle = state.muscle if content.muscle(state.muscle) else None
+    muscle = content.plan_key(state.muscle)
     plan = content.relief_plan(muscle)
     index = min(max(index, 0), len(plan) - 1)
     step = plan[index]
@@ -67,7 +68,7 @@ def _step_answer(content: Content, state: Conversation, index: int, lead: str | 
 
 def first_step(content: Content, state: Conversation, muscle: str | None,
                lead: str | None = None, count_prompt: str = COUNT_PROMPT) -> Answer:
-    """Start the steps over for a muscle (None: the general steps)."""
+    """Start the steps over for a muscle (None: the general steps, OTHER: an unknown one)."""
     return step_answer(content, state.but(muscle=muscle), 0, lead, count_prompt)
 
 
@@ -127,8 +128,9 @@ def resolved_ids(slot: Any) -> list[str]:
 
 
 def muscle_from_slot(handler_input: HandlerInput, content: Content) -> tuple[str | None, bool]:
-    """(MUSCLE id or None, whether the user named something we don't know).
-    Entity resolution first, then the raw words against the content's synonyms."""
+    """(MUSCLE id, whether the user named something we don't know). Entity resolution
+    first, then the raw words against the content's synonyms. A muscle named but not
+    known gives OTHER (its own stretch, not the calf's); none named gives None."""
     slot = slot_of(handler_input, "muscle")
     if slot is None:
         return None, False
@@ -140,7 +142,9 @@ def muscle_from_slot(handler_input: HandlerInput, content: Content) -> tuple[str
     muscle = content.muscle_from_phrase(heard)
     if muscle:
         return muscle.id, False
-    return None, bool(heard and heard.strip())
+    if heard and heard.strip():
+        return OTHER, True
+    return None, False
 
 
 # -- handlers ----------------------------------------------------------------------------------
@@ -167,7 +171,7 @@ class ReliefStepsIntentHandler(IntentHandler):
 
     def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
         muscle, unknown = muscle_from_slot(handler_input, self.content)
-        if muscle is None and not unknown and state.flow == "relief":
+        if muscle is None and state.flow == "relief":
             muscle = state.muscle
         fresh = Conversation(last_speech=state.last_speech, last_reprompt=state.last_reprompt)
         return first_step(self.content, fresh, muscle, UNKNOWN_MUSCLE_LEAD if unknown else None)

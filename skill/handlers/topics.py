@@ -105,8 +105,10 @@ def listed_sentence(found: dict[str, Named]) -> str:
 def medical_answer(content: Content, state: Conversation, found: dict[str, Named],
                    unlisted: bool) -> Answer:
     """What the articles' lists say about the named medicine or condition, with the
-    advice never to stop a medicine alone; then back to where the user was."""
-    advice = content.medical.advice
+    advice never to stop a medicine alone (for a condition, also to talk to the doctor
+    about the cramps); then back to where the user was."""
+    medical = content.medical
+    advice = medical.condition_advice if "condition" in found else medical.advice
     if found:
         sentence = listed_sentence(found)
         cited = {s for item in found.values() for s in item.sources}
