@@ -133,6 +133,9 @@ class CountdownFile(_Strict):
     min_seconds: Annotated[int, Meta(ge=1)]
     max_seconds: Annotated[int, Meta(ge=1, le=240)]
     sources: SourceIds
+    #: Said first when someone asks to count longer than the serious check's time limit
+    #: (they may be telling us how long the cramp has lasted).
+    long_cramp: Line
 
 
 OutcomeId = Literal["emergency", "watch", "doctor", "reassure"]
@@ -182,6 +185,8 @@ class ContentIndex(Struct, frozen=True):
     outcomes: dict[str, Outcome]
     medical: dict[str, dict[str, Named]]
     medical_phrases: dict[str, dict[str, Named]]
+    #: The shortest "lasted more than N minutes" limit of the serious check, if any.
+    emergency_minutes: int | None
 
 
 def _phrase_table(records: Iterable[Any]) -> dict[str, Any]:
@@ -212,6 +217,8 @@ def build_index(muscles: tuple[Muscle, ...], relief: ReliefFile, serious: Seriou
         plans={key: _relief_plan(stretch, relief.step) for key, stretch in stretches.items()},
         cautions={c.id: c for c in relief.caution},
         outcomes={o.id: o for o in serious.outcome},
+        emergency_minutes=min((q.over_minutes for q in serious.question
+                               if q.kind == "emergency" and q.over_minutes), default=None),
         medical={kind: {n.id: n for n in items} for kind, items in lists.items()},
         medical_phrases={kind: _phrase_table(items) for kind, items in lists.items()},
     )

@@ -6,11 +6,13 @@ so), else the length of their last count this session, else the content default.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.domain import ssml
 from skill.domain.content import Content, Step, Stretch
-from skill.domain.countdown import hold_time, plan_countdown
+from skill.domain.countdown import hold_time, plan_countdown, readable_seconds
 from skill.domain.ssml import Text
 from skill.domain.state import Conversation
 from skill.handlers.common import Answer, IntentHandler
@@ -68,5 +70,18 @@ class StretchTimerIntentHandler(IntentHandler):
         limits = self.content.countdown
         if isinstance(duration, str) and duration.strip():
             wanted = hold_time(duration, limits.default_seconds, limits.min_seconds, limits.max_seconds)
-            return countdown_answer(self.content, state, wanted.seconds, wanted.note)
+            answer = countdown_answer(self.content, state, wanted.seconds, wanted.note)
+            return self._emergency_first(answer, readable_seconds(duration))
         return countdown_answer(self.content, state, usual_seconds(self.content, state))
+
+    def _emergency_first(self, answer: Answer, asked_seconds: float | None) -> Answer:
+        """A count asked for longer than the check's time limit ("it's been cramping for
+        fifteen minutes") may be how long the cramp has lasted: the emergency advice
+        comes first, in the normal voice, then the (clamped) count."""
+        limit = self.content.index.emergency_minutes
+        if limit is None or asked_seconds is None or asked_seconds <= limit * 60:
+            return answer
+        caution = self.content.countdown.long_cramp
+        return replace(answer, speech=f"{ssml.text(caution.text)} {answer.speech}", urgent=True,
+                       state=answer.state.but(sources=tuple(sorted({*answer.state.sources,
+                                                                    *caution.sources}))))
