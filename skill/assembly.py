@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill import handlers
-from skill.session_repair import SessionRepairingSerializer
+from skill.serializer import SkillSerializer
 from skill.settings import Settings
 
 if TYPE_CHECKING:
@@ -31,5 +31,5 @@ def build_skill(
     if settings.skill_id:
         builder.skill_id = settings.skill_id
     skill = builder.create()
-    skill.serializer = SessionRepairingSerializer()  # unusable session attributes: start fresh
+    skill.serializer = SkillSerializer()  # unusable session attributes: start fresh
     return skill

@@ -78,9 +78,12 @@ sys.addaudithook(audit)
 statuses = [client.post("/alexa", data=b, headers={{"Content-Type": "application/json"}}).status_code
             for b in bodies]
 new_skill_modules = sorted(m for m in set(sys.modules) - before if m.split(".")[0] == "skill")
-print(json.dumps({{"statuses": statuses, "opened": opened, "new": new_skill_modules}}))
+dateutil_parser = sorted(m for m in sys.modules if m.startswith("dateutil.parser"))
+print(json.dumps({{"statuses": statuses, "opened": opened, "new": new_skill_modules,
+                  "dateutil_parser": dateutil_parser}}))
 """
     seen = run_fresh(code, tmp_path)
     assert set(seen["statuses"]) == {200}
     assert seen["opened"] == [], "a request read a project file: load it at start-up"
     assert seen["new"] == [], "a request imported a skill module: import it at start-up"
+    assert seen["dateutil_parser"] == [], "Alexa's ISO timestamps need no dateutil.parser"
