@@ -22,6 +22,7 @@ NOT_FOR_A_WORKER = {
     "skill.bench": "the benchmark",
     "platformdirs": "only needed when no CRAMP_HELPER_DB path is given",
     "boto3": "only for the DynamoDB store",
+    "xml.etree.ElementTree": "only the quiet voice parses SSML: loaded with the first whisper",
     "botocore": "only for the DynamoDB store",
     "pytest": "tests only",
     "hypothesis": "tests only",

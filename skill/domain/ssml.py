@@ -9,10 +9,13 @@ Pure module: no SDK imports.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape as _html_escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # parsing is for tests, tools and the whisper; not every worker needs it
+    import xml.etree.ElementTree as ET
 
 #: Alexa's limit for one <break>.
 MAX_BREAK_MS = 10_000
@@ -133,6 +136,8 @@ def unwrap(ssml: str) -> str:
 def parse(ssml: str) -> ET.Element:
     """Parse an SSML document as XML (the `amazon:` prefix is declared for the parser).
     Raises `xml.etree.ElementTree.ParseError` for invalid markup."""
+    import xml.etree.ElementTree as ET
+
     declared = re.sub(r"^\s*<speak(\s|>)", rf'<speak xmlns:amazon="{_AMAZON_NS}"\1', ssml, count=1)
     return ET.fromstring(declared)
 
@@ -165,9 +170,11 @@ def problems(ssml: str) -> list[str]:
     found: list[str] = []
     if len(ssml) >= MAX_SSML_CHARS:
         found.append(f"{len(ssml)} characters (limit {MAX_SSML_CHARS})")
+    from xml.etree.ElementTree import ParseError
+
     try:
         root = parse(ssml)
-    except ET.ParseError as error:
+    except ParseError as error:
         return found + [f"not XML: {error}"]
     if root.tag != "speak":
         found.append(f"root is <{root.tag}>, not <speak>")

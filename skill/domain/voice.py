@@ -14,7 +14,10 @@ better than no speech.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # ElementTree loads with the first whisper, not with every worker
+    import xml.etree.ElementTree as ET
 
 from skill.domain.ssml import MAX_SSML_CHARS
 
@@ -47,6 +50,8 @@ def quiet(ssml: str, style: str = WHISPER) -> str:
         raise ValueError(f"unknown voice style {style!r}; expected one of {STYLES}")
     if style == NORMAL:
         return ssml
+    import xml.etree.ElementTree as ET
+
     try:
         root = ET.fromstring(_TO_PLAIN.sub(r"<\1" + _PLAIN_AMAZON, ssml))
     except ET.ParseError:
@@ -91,6 +96,8 @@ def _wrap_run(run: list, style: str) -> list:
 
 
 def _wrapper(style: str) -> ET.Element:
+    import xml.etree.ElementTree as ET
+
     if style == WHISPER:
         return ET.Element(_PLAIN_AMAZON + "effect", {"name": "whispered"})
     return ET.Element("prosody", dict(_SOFT_ATTRIBUTES))
