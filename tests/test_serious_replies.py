@@ -189,3 +189,16 @@ def test_after_an_emergency_sign_the_check_is_over(talk) -> None:
     talk.intent("IsItSeriousIntent")
     talk.intent("EmergencySignIntent")
     assert talk.intent("Yes").text.startswith(NO_QUESTION)
+
+
+def test_repeating_urgent_advice_keeps_the_normal_voice(talk) -> None:
+    talk.launch()
+    talk.intent("QuietVoiceIntent")
+    talk.intent("IsItSeriousIntent")
+    cautious = talk.intent("NotSureIntent")
+    assert not cautious.whispered and cautious.text.startswith("Call your local emergency number")
+    again = talk.intent("Repeat")
+    assert again.text == cautious.text
+    assert not again.whispered
+    assert talk.intent("Repeat").text == cautious.text  # and again
+    assert talk.intent("Next").whispered  # an ordinary answer is whispered again

@@ -51,6 +51,8 @@ class Conversation(Struct, kw_only=True, frozen=True, omit_defaults=True):
     sources: Annotated[tuple[Annotated[str, Meta(max_length=8)], ...], Meta(max_length=10)] = ()
     last_speech: Annotated[str, Meta(max_length=8000)] = ""
     last_reprompt: Annotated[str, Meta(max_length=8000)] = ""
+    #: The last speech was urgent (emergency advice): a replay keeps the normal voice.
+    last_urgent: bool = False
 
     @classmethod
     def from_attributes(cls, attributes: Mapping[str, Any] | None) -> "Conversation":

@@ -140,7 +140,8 @@ class RepeatIntentHandler(IntentHandler):
             reprompt = state.last_reprompt
             if not reprompt or ssml.problems(ssml.speak(reprompt)):
                 reprompt = ssml.text(STEER)
-            return Answer(speech=state.last_speech, state=state, reprompt=reprompt)
+            return Answer(speech=state.last_speech, state=state, reprompt=reprompt,
+                          urgent=state.last_urgent)
         if serious.in_check(self.content, state):
             return serious.current_question(self.content, state)
         if state.flow == "relief":

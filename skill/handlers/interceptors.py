@@ -13,6 +13,7 @@ from ask_sdk_model import Response
 from skill.domain import ssml
 from skill.handlers.common import STEER, load_state, save_state
 from skill.preferences import load_preferences
+from skill.preferences_handlers import SPEAK_NORMALLY
 
 log = logging.getLogger("skill.handlers")
 
@@ -51,8 +52,10 @@ class RememberSpeechInterceptor(AbstractResponseInterceptor):
         if not speech:
             return
         reprompt = _ssml_of(getattr(response.reprompt, "output_speech", None))
+        urgent = bool(handler_input.attributes_manager.request_attributes.get(SPEAK_NORMALLY))
         state = load_state(handler_input)
-        save_state(handler_input, state.but(last_speech=speech[:8000], last_reprompt=reprompt[:8000]))
+        save_state(handler_input, state.but(last_speech=speech[:8000], last_reprompt=reprompt[:8000],
+                                            last_urgent=urgent))
 
 
 class CatchAllExceptionHandler(AbstractExceptionHandler):
