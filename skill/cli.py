@@ -101,10 +101,10 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _handled_intents() -> frozenset[str] | None:
-    from skill import handlers
+def _handled_intents() -> frozenset[str]:
+    from skill.handlers import HANDLED_INTENTS
 
-    return getattr(handlers, "HANDLED_INTENTS", None)
+    return HANDLED_INTENTS
 
 
 def run_package(args: argparse.Namespace) -> int:

@@ -88,15 +88,6 @@ def _is_the_defect(exc: Exception | None) -> bool:
     return exc is not None and type(exc).__name__ == "LibraryNotFoundError" and DEFECT_MESSAGE in str(exc)
 
 
-def defect_present() -> bool:
-    """True when this machine's oscrypto cannot read its libcrypto version (and the hook is not in)."""
-    import oscrypto
-
-    if oscrypto.backend() != "openssl" or _installed:
-        return False
-    return _is_the_defect(_try_import())
-
-
 def prefer_ctypes() -> str:
     """Use ctypes rather than cffi for oscrypto's FFI; returns the FFI in use.
 
@@ -133,7 +124,3 @@ def ensure_oscrypto_importable() -> bool:
     _installed = True
     importlib.import_module("oscrypto._openssl._libcrypto")
     return True
-
-
-def is_installed() -> bool:
-    return _installed

@@ -108,13 +108,18 @@ SESSION_KEY = "prefs"
 _REQUEST_KEY = "cramp_helper.preferences"
 
 
-def _session(handler_input: "HandlerInput") -> dict | None:
-    """The session attributes, or None for a request without a session (skill events)."""
+def session_attributes(handler_input: "HandlerInput") -> dict | None:
+    """The session attributes (a dict), or None for a request without a session (skill
+    events). Shared with the handlers' conversation state."""
+    manager = handler_input.attributes_manager
     try:
-        attributes = handler_input.attributes_manager.session_attributes
+        attributes = manager.session_attributes
     except Exception:  # noqa: BLE001 - the SDK raises its own type outside a session
         return None
-    return attributes if isinstance(attributes, dict) else None
+    if not isinstance(attributes, dict):
+        manager.session_attributes = {}
+        attributes = manager.session_attributes
+    return attributes
 
 
 def load_preferences(handler_input: "HandlerInput") -> Preferences:
@@ -130,7 +135,7 @@ def load_preferences(handler_input: "HandlerInput") -> Preferences:
 
 
 def _load_preferences(handler_input: "HandlerInput") -> Preferences:
-    session = _session(handler_input)
+    session = session_attributes(handler_input)
     copy = session.get(SESSION_KEY) if session is not None else None
     if isinstance(copy, Mapping):
         preferences = Preferences.from_attributes(copy)
@@ -150,7 +155,7 @@ def _load_preferences(handler_input: "HandlerInput") -> Preferences:
 def save_preferences(handler_input: "HandlerInput", preferences: Preferences) -> None:
     """Store exactly the preference keys for this user (replacing the whole record)."""
     handler_input.attributes_manager.request_attributes[_REQUEST_KEY] = preferences
-    session = _session(handler_input)
+    session = session_attributes(handler_input)
     if session is not None:
         session[SESSION_KEY] = preferences.to_attributes()
     try:
@@ -175,7 +180,7 @@ def update_preferences(handler_input: "HandlerInput", **changes: Any) -> Prefere
 def forget_preferences(handler_input: "HandlerInput") -> None:
     """Delete this user's record ("forget my settings", or the skill was disabled)."""
     handler_input.attributes_manager.request_attributes[_REQUEST_KEY] = Preferences()
-    session = _session(handler_input)
+    session = session_attributes(handler_input)
     if session is not None:
         session[SESSION_KEY] = Preferences().to_attributes()
     try:

@@ -19,6 +19,7 @@ from skill.domain import ssml
 from skill.domain.cards import Card
 from skill.domain.content import Content
 from skill.domain.state import Conversation
+from skill.preferences import session_attributes
 from skill.preferences_handlers import SPEAK_NORMALLY
 
 #: UI phrasing (no health facts) shared by several handlers.
@@ -60,19 +61,6 @@ def lead_in(lead: str | None, sentence: str) -> str:
     if not lead:
         return sentence
     return f"{lead}: {sentence[:1].lower()}{sentence[1:]}"
-
-
-def session_attributes(handler_input: HandlerInput) -> dict | None:
-    """The session attributes, or None for a request without a session."""
-    manager = handler_input.attributes_manager
-    try:
-        attributes = manager.session_attributes
-    except Exception:  # noqa: BLE001 - the SDK raises its own type for out-of-session requests
-        return None
-    if not isinstance(attributes, dict):
-        manager.session_attributes = {}
-        attributes = manager.session_attributes
-    return attributes
 
 
 def load_state(handler_input: HandlerInput) -> Conversation:
