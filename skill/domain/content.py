@@ -94,9 +94,11 @@ class Question(_Strict):
     id: NonEmpty
     kind: Literal["emergency", "doctor"]
     text: NonEmpty
+    #: Asked instead of `text` after an unclear answer.
+    short: NonEmpty
     explain: NonEmpty
     sources: SourceIds
-    hint: str | None = None
+    editorial: str | None = None
     #: Set on a question about how long the cramp has lasted: a length of time said in
     #: answer that is longer than this many minutes is a yes, up to it a no.
     over_minutes: Annotated[int, Meta(ge=1, le=MAX_OVER_MINUTES)] | None = None
@@ -171,6 +173,210 @@ class MedicalFile(_Strict):
     condition: Annotated[tuple[Named, ...], Meta(min_length=1)]
 
 
+# -- red flags, side questions ------------------------------------------------------------
+
+Tier = Literal["emergency", "outside", "doctor", "check", "relief"]
+#: Sign ids the code relies on: a cramp at the time limit gets LONG_CRAMP's answer; a
+#: shorter one STRONG_PAIN's (the relief steps with the emergency signs spelled out).
+LONG_CRAMP = "long_cramp"
+STRONG_PAIN = "strong_pain"
+#: The answer for a symptom the table does not know: 000's "any other symptoms".
+UNKNOWN_SIGN_ANSWER = "doctor"
+#: Tiers in precedence order: when one breath names several signs, the first tier wins.
+TIERS: tuple[Tier, ...] = ("emergency", "outside", "doctor", "check", "relief")
+
+
+class _Cited(_Strict, kw_only=True):
+    """A record backed by articles, or by an editorial reason (a referral or a holding
+    back that cites no article), or both; never by neither."""
+
+    sources: tuple[NonEmpty, ...] = ()
+    editorial: str | None = None
+
+
+class Sign(_Cited):
+    """One red flag (or ordinary part of a cramp) as people say it: a SIGN slot value."""
+
+    id: NonEmpty
+    tier: Tier
+    answer: NonEmpty
+    phrases: Annotated[tuple[NonEmpty, ...], Meta(min_length=1)]
+    #: The serious-check question this sign answers ("it's not unbearable": a no).
+    question: str | None = None
+
+
+class SignAnswer(_Cited):
+    """What is said for a sign: `text` on its own, or for relief answers a `lead` before
+    the first step or a `note` after it."""
+
+    id: NonEmpty
+    text: str | None = None
+    lead: str | None = None
+    note: str | None = None
+    ends: bool = False
+
+
+class RedFlagsFile(_Strict):
+    sign: Annotated[tuple[Sign, ...], Meta(min_length=1)]
+    answer: Annotated[tuple[SignAnswer, ...], Meta(min_length=1)]
+
+
+class SideLine(_Cited):
+    """A side answer said as written."""
+
+    text: NonEmpty
+
+
+class Remedy(_Strict):
+    id: NonEmpty
+    name: NonEmpty
+    synonyms: tuple[NonEmpty, ...] = ()
+
+
+class Person(_Strict):
+    id: NonEmpty
+    name: NonEmpty
+    kind: Literal["adult", "child"]
+    synonyms: tuple[NonEmpty, ...] = ()
+
+
+class SideFile(_Strict):
+    hold_length: SideLine
+    heat_caution: SideLine
+    heat_or_cold: SideLine
+    no_heat: SideLine
+    no_heat_conditions: tuple[NonEmpty, ...]
+    pain_relief: SideLine
+    pregnancy: SideLine
+    pregnancy_magnesium: SideLine
+    pregnancy_other: SideLine
+    child: SideLine
+    signs: SideLine
+    goodbye: SideLine
+    remedy: Annotated[tuple[Remedy, ...], Meta(min_length=1)]
+    person: Annotated[tuple[Person, ...], Meta(min_length=1)]
+
+
+# -- interface prompts (no health facts, no citations) --------------------------------------
+
+class GeneralPrompts(_Strict):
+    steer: NonEmpty
+    help: NonEmpty
+    help_question: NonEmpty
+    help_reprompt: NonEmpty
+    fallback_emergency: NonEmpty
+    fallback: NonEmpty
+    no_question: NonEmpty
+    nothing_to_repeat: NonEmpty
+    no_problem: NonEmpty
+    okay: NonEmpty
+    stop: NonEmpty
+    goodbye: NonEmpty
+    paused: NonEmpty
+    nothing_paused: NonEmpty
+    trouble: NonEmpty
+
+
+class ReliefPrompts(_Strict):
+    first_time_lead: NonEmpty
+    first_time_prompt: NonEmpty
+    returning_prompt: NonEmpty
+    count_prompt: NonEmpty
+    count_reprompt: NonEmpty
+    next_prompt: NonEmpty
+    next_reprompt: NonEmpty
+    last_prompt: NonEmpty
+    last_reprompt: NonEmpty
+    first_step_lead: NonEmpty
+    unknown_muscle_lead: NonEmpty
+    partner_lead: NonEmpty
+    wait_for_next: NonEmpty
+
+
+class CountdownPrompts(_Strict):
+    starting: NonEmpty
+    halfway: NonEmpty
+    ten_left: NonEmpty
+    five: NonEmpty
+    four: NonEmpty
+    three: NonEmpty
+    two: NonEmpty
+    one: NonEmpty
+    release: NonEmpty
+    again_prompt: NonEmpty
+    again_reprompt: NonEmpty
+    unreadable: NonEmpty
+    too_short: NonEmpty
+    too_long: NonEmpty
+
+    @property
+    def last_five(self) -> tuple[str, ...]:
+        return (self.five, self.four, self.three, self.two, self.one)
+
+
+class CheckPrompts(_Strict):
+    opening_lead: NonEmpty
+    answer_lead: NonEmpty
+    offer_relief: NonEmpty
+    offer_reprompt: NonEmpty
+
+
+class DialogPrompts(_Strict):
+    more_prompt: NonEmpty
+    more_reprompt: NonEmpty
+
+
+class SettingsPrompts(_Strict):
+    quiet_done: NonEmpty
+    normal_done: NonEmpty
+    hold_done: NonEmpty
+    hold_ask: NonEmpty
+    hold_ask_reprompt: NonEmpty
+    hold_short_reask: NonEmpty
+    forget_prompt: NonEmpty
+    forget_reprompt: NonEmpty
+    forgotten: NonEmpty
+    kept: NonEmpty
+
+
+class TopicPrompts(_Strict):
+    listed: NonEmpty
+    medicines: NonEmpty
+    conditions: NonEmpty
+    both_kinds: NonEmpty
+    not_listed: NonEmpty
+    which_one: NonEmpty
+    which_one_reprompt: NonEmpty
+    no_sources: NonEmpty
+    from_one: NonEmpty
+    from_many: NonEmpty
+    from_article: NonEmpty
+
+
+class PromptsFile(_Strict):
+    general: GeneralPrompts
+    relief: ReliefPrompts
+    countdown: CountdownPrompts
+    check: CheckPrompts
+    dialog: DialogPrompts
+    settings: SettingsPrompts
+    topics: TopicPrompts
+
+
+#: The {placeholders} each templated prompt must use, exactly; every other prompt has none.
+PROMPT_PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "countdown.starting": frozenset({"duration"}),
+    "countdown.unreadable": frozenset({"duration"}),
+    "countdown.too_short": frozenset({"duration"}),
+    "countdown.too_long": frozenset({"duration"}),
+    "settings.hold_done": frozenset({"duration"}),
+    "topics.listed": frozenset({"names", "kind"}),
+    "topics.from_one": frozenset({"first"}),
+    "topics.from_many": frozenset({"count", "rest", "last"}),
+    "topics.from_article": frozenset({"title", "publisher"}),
+}
+
+
 # -- the loaded content ----------------------------------------------------------------------
 
 class ContentIndex(Struct, frozen=True):
@@ -187,6 +393,12 @@ class ContentIndex(Struct, frozen=True):
     medical_phrases: dict[str, dict[str, Named]]
     #: The shortest "lasted more than N minutes" limit of the serious check, if any.
     emergency_minutes: int | None
+    signs: dict[str, Sign]
+    sign_phrases: dict[str, Sign]
+    sign_answers: dict[str, SignAnswer]
+    remedy_phrases: dict[str, Remedy]
+    person_phrases: dict[str, Person]
+    people: dict[str, Person]
 
 
 def _phrase_table(records: Iterable[Any]) -> dict[str, Any]:
@@ -206,8 +418,18 @@ def _relief_plan(stretch: Stretch, steps: tuple[Step, ...]) -> tuple[Step, ...]:
     return (first, *steps)
 
 
+def _sign_phrases(signs: Iterable[Sign]) -> dict[str, Sign]:
+    """Normalised id and phrases of each sign -> the sign (first one wins)."""
+    table: dict[str, Sign] = {}
+    for sign in signs:
+        for phrase in (sign.id.replace("_", " "), *sign.phrases):
+            table.setdefault(_normalise(phrase), sign)
+    table.pop("", None)
+    return table
+
+
 def build_index(muscles: tuple[Muscle, ...], relief: ReliefFile, serious: SeriousFile,
-                medical: MedicalFile) -> ContentIndex:
+                medical: MedicalFile, red_flags: RedFlagsFile, side: SideFile) -> ContentIndex:
     stretches = {s.muscle: s for s in relief.stretch}
     lists = {"medicine": medical.medicine, "condition": medical.condition}
     return ContentIndex(
@@ -221,6 +443,12 @@ def build_index(muscles: tuple[Muscle, ...], relief: ReliefFile, serious: Seriou
                                if q.kind == "emergency" and q.over_minutes), default=None),
         medical={kind: {n.id: n for n in items} for kind, items in lists.items()},
         medical_phrases={kind: _phrase_table(items) for kind, items in lists.items()},
+        signs={sign.id: sign for sign in red_flags.sign},
+        sign_phrases=_sign_phrases(red_flags.sign),
+        sign_answers={answer.id: answer for answer in red_flags.answer},
+        remedy_phrases=_phrase_table(side.remedy),
+        person_phrases=_phrase_table(side.person),
+        people={person.id: person for person in side.person},
     )
 
 
@@ -235,6 +463,9 @@ class Content(Struct, frozen=True):
     prevention: PreventionFile
     causes: CausesFile
     medical: MedicalFile
+    red_flags: RedFlagsFile
+    side: SideFile
+    prompts: PromptsFile
     index: ContentIndex
 
     # relief -----------------------------------------------------------------------------
@@ -273,10 +504,6 @@ class Content(Struct, frozen=True):
         return self.index.outcomes[outcome_id]
 
     # medicines and conditions -------------------------------------------------------------
-    def medical_lists(self) -> dict[str, tuple[Named, ...]]:
-        """The articles' lists by kind: "medicine" and "condition"."""
-        return {"medicine": self.medical.medicine, "condition": self.medical.condition}
-
     def medical_item(self, kind: str, item_id: str | None) -> Named | None:
         """The medicine or condition with this id, or None."""
         return self.index.medical.get(kind, {}).get(item_id) if item_id else None
@@ -285,6 +512,45 @@ class Content(Struct, frozen=True):
         """Match what the user said against a list's ids, names and synonyms; None when
         the articles do not list it (never a guess)."""
         return self.index.medical_phrases.get(kind, {}).get(_normalise(phrase))
+
+    # red flags and side questions -----------------------------------------------------------
+    def sign(self, sign_id: str | None) -> Sign | None:
+        """The sign with this SIGN id, or None."""
+        return self.index.signs.get(sign_id) if sign_id else None
+
+    def sign_from_phrase(self, phrase: str | None) -> Sign | None:
+        """Match what the user said ("my chest feels tight") against the signs' phrases."""
+        return self.index.sign_phrases.get(_normalise(phrase))
+
+    def sign_answer(self, sign: Sign) -> SignAnswer:
+        return self.index.sign_answers[sign.answer]
+
+    def remedy_from_phrase(self, phrase: str | None) -> Remedy | None:
+        return self.index.remedy_phrases.get(_normalise(phrase))
+
+    def person(self, person_id: str | None) -> Person | None:
+        return self.index.people.get(person_id) if person_id else None
+
+    def person_from_phrase(self, phrase: str | None) -> Person | None:
+        return self.index.person_phrases.get(_normalise(phrase))
+
+    def medical_from_any_list(self, phrase: str | None) -> Named | None:
+        """A medicine or condition by name, looked up in both lists (a name can reach the
+        skill in either slot); None when neither lists it."""
+        return (self.medical_from_phrase("medicine", phrase)
+                or self.medical_from_phrase("condition", phrase))
+
+    def medical_kind(self, item: Named) -> str:
+        """"medicine" or "condition": the list that names `item`."""
+        return "medicine" if item.id in self.index.medical.get("medicine", {}) else "condition"
+
+    def remedy(self, remedy_id: str | None) -> Remedy | None:
+        return next((r for r in self.side.remedy if r.id == remedy_id), None)
+
+    def prompt(self, key: str) -> str:
+        """An interface prompt by its "section.name" key (content/prompts.toml)."""
+        section, _, name = key.partition(".")
+        return getattr(getattr(self.prompts, section), name)
 
     def sources_of(self, ids: Iterable[str]) -> list[Source]:
         """The articles behind some source ids, in id order, without repeats."""
@@ -309,6 +575,9 @@ FILES: dict[str, type[Struct]] = {
     "prevention.toml": PreventionFile,
     "causes.toml": CausesFile,
     "medical.toml": MedicalFile,
+    "red_flags.toml": RedFlagsFile,
+    "side.toml": SideFile,
+    "prompts.toml": PromptsFile,
 }
 
 T = TypeVar("T", bound=Struct)
@@ -350,8 +619,12 @@ def load_content(content_dir: Path | str) -> Content:
         prevention=decoded["prevention.toml"],
         causes=decoded["causes.toml"],
         medical=decoded["medical.toml"],
+        red_flags=decoded["red_flags.toml"],
+        side=decoded["side.toml"],
+        prompts=decoded["prompts.toml"],
         index=build_index(decoded["muscles.toml"].muscle, decoded["relief.toml"],
-                          decoded["serious.toml"], decoded["medical.toml"]),
+                          decoded["serious.toml"], decoded["medical.toml"],
+                          decoded["red_flags.toml"], decoded["side.toml"]),
     )
     problems = list(_check(folder, content))
     if problems:
@@ -369,6 +642,8 @@ def sourced_items(content: Content) -> Iterator[tuple[str, str, Any]]:
         "prevention.toml": content.prevention,
         "causes.toml": content.causes,
         "medical.toml": content.medical,
+        "red_flags.toml": content.red_flags,
+        "side.toml": content.side,
     }
     for file_name, part in parts.items():
         yield from ((file_name, path, item) for path, item in _walk(part, ""))
@@ -439,6 +714,10 @@ def _check(folder: Path, content: Content) -> Iterator[str]:
     if medical.advice.text.lower().rstrip(".") not in medical.condition_advice.text.lower():
         yield (f"{where['medical.toml']}: condition_advice.text: must include the advice "
                f"'{medical.advice.text}'")
+    yield from _check_cited(where, content)
+    yield from _check_red_flags(where["red_flags.toml"], content)
+    yield from _check_side(where["side.toml"], content)
+    yield from _check_prompts(where["prompts.toml"], content.prompts)
     # the rest
     yield from _duplicates(where["prevention.toml"], "tip", [t.id for t in content.prevention.tip])
     yield from _duplicates(where["causes.toml"], "cause", [c.id for c in content.causes.cause])
@@ -452,3 +731,85 @@ def _duplicates(where: str, group: str, ids: list[str], field: str = "id") -> It
         if item_id in seen:
             yield f"{where}: {group}[{index}].{field}: duplicate {field} '{item_id}'"
         seen.add(item_id)
+
+
+def _check_cited(where: dict[str, str], content: Content) -> Iterator[str]:
+    """A record that cites no article must say why (an editorial referral or holding back)."""
+    for file_name, path, item in sourced_items(content):
+        if not item.sources and not getattr(item, "editorial", None):
+            yield f"{where[file_name]}: {path}: cites no article and gives no editorial reason"
+
+
+def _check_red_flags(where: str, content: Content) -> Iterator[str]:
+    flags = content.red_flags
+    yield from _duplicates(where, "sign", [sign.id for sign in flags.sign])
+    yield from _duplicates(where, "answer", [answer.id for answer in flags.answer])
+    answers = {answer.id: answer for answer in flags.answer}
+    signs = {sign.id for sign in flags.sign}
+    for needed in (LONG_CRAMP, STRONG_PAIN):
+        if needed not in signs:
+            yield f"{where}: sign: no sign with id '{needed}'"
+    if UNKNOWN_SIGN_ANSWER not in answers:
+        yield f"{where}: answer: no answer with id '{UNKNOWN_SIGN_ANSWER}'"
+    questions = {q.id for q in content.serious.question}
+    for index, sign in enumerate(flags.sign):
+        answer = answers.get(sign.answer)
+        if answer is None:
+            yield f"{where}: sign[{index}].answer: unknown answer '{sign.answer}'"
+            continue
+        if sign.question is not None and sign.question not in questions:
+            yield f"{where}: sign[{index}].question: unknown serious-check question '{sign.question}'"
+        if sign.tier == "check":
+            if answer.ends or answer.text or answer.lead or answer.note:
+                yield f"{where}: sign[{index}]: a check sign's answer is the check itself (no text, not ending)"
+        elif sign.tier == "relief":
+            if answer.ends or not (answer.lead or answer.note or answer.text):
+                yield f"{where}: sign[{index}]: a relief sign's answer keeps the session open and says something"
+        elif not (answer.ends and answer.text):
+            yield f"{where}: sign[{index}]: a {sign.tier} sign's answer has text and ends the session"
+        if sign.tier in ("emergency", "outside") and not (answer.text or "").lower().startswith(
+                "call your local emergency number"):
+            yield f"{where}: sign[{index}]: an {sign.tier} answer must start with 'Call your local emergency number'"
+    seen: dict[str, str] = {}
+    for sign in flags.sign:
+        for phrase in sign.phrases:
+            key = _normalise(phrase)
+            if key in seen and seen[key] != sign.id:
+                yield f"{where}: sign '{sign.id}': phrase '{phrase}' also names sign '{seen[key]}'"
+            seen.setdefault(key, sign.id)
+
+
+def _check_side(where: str, content: Content) -> Iterator[str]:
+    side = content.side
+    conditions = {c.id for c in content.medical.condition}
+    for index, condition in enumerate(side.no_heat_conditions):
+        if condition not in conditions:
+            yield f"{where}: no_heat_conditions[{index}]: unknown condition id '{condition}'"
+    yield from _duplicates(where, "remedy", [r.id for r in side.remedy])
+    yield from _duplicates(where, "person", [p.id for p in side.person])
+    if len(side.goodbye.text.split()) > 20:
+        yield f"{where}: goodbye.text: a goodbye has at most 20 words"
+
+
+_PLACEHOLDER = re.compile(r"\{(\w*)\}")
+_MARKUP = re.compile(r"[<>]|&\w+;")
+
+
+def prompt_texts(prompts: PromptsFile) -> Iterator[tuple[str, str]]:
+    """Every interface prompt: ("section.name", text)."""
+    for section in prompts.__struct_fields__:
+        group = getattr(prompts, section)
+        for name in group.__struct_fields__:
+            yield f"{section}.{name}", getattr(group, name)
+
+
+def _check_prompts(where: str, prompts: PromptsFile) -> Iterator[str]:
+    """Plain text only (escaped when spoken), and exactly the placeholders the code fills."""
+    for key, text in prompt_texts(prompts):
+        if _MARKUP.search(text):
+            yield f"{where}: {key}: markup is not allowed in a prompt (it is escaped when spoken)"
+        used = frozenset(_PLACEHOLDER.findall(text))
+        wanted = PROMPT_PLACEHOLDERS.get(key, frozenset())
+        if used != wanted:
+            yield (f"{where}: {key}: uses placeholders {sorted(used)}, "
+                   f"the code fills {sorted(wanted)}")

@@ -11,12 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from skill.domain.content import CountdownPrompts
 from skill.domain.ssml import Pause, Segment, Text, play_seconds, speech_seconds
 
-HALFWAY = "Halfway."
-TEN_LEFT = "Ten seconds left."
-LAST_FIVE = ("Five.", "Four.", "Three.", "Two.", "One.")
-RELEASE = "And release."
 #: Silence kept after a checkpoint before the next one may start.
 MIN_GAP_S = 0.2
 
@@ -66,19 +63,20 @@ def readable_seconds(duration: str | None) -> float | None:
     return seconds
 
 
-def hold_time(duration: str | None, default: int, minimum: int, maximum: int) -> HoldTime:
+def hold_time(duration: str | None, default: int, minimum: int, maximum: int,
+              words: CountdownPrompts) -> HoldTime:
     """The hold length for a requested AMAZON.DURATION value. Missing: the default.
     Unreadable, zero or negative: the default, with a note. Out of range: clamped, with a
-    note. Never raises."""
+    note (the notes are `words`' unreadable, too_short, too_long). Never raises."""
     if duration is None or not str(duration).strip():
         return HoldTime(default)
     seconds = _as_seconds(str(duration))
     if seconds is None or seconds != seconds or seconds <= 0:  # unreadable, NaN, zero, negative
-        return HoldTime(default, f"I didn't catch a time I can count, so here's {spoken_duration(default)}.")
+        return HoldTime(default, words.unreadable.format(duration=spoken_duration(default)))
     if seconds < minimum:
-        return HoldTime(minimum, f"The shortest count I do is {spoken_duration(minimum)}.")
+        return HoldTime(minimum, words.too_short.format(duration=spoken_duration(minimum)))
     if seconds > maximum:
-        return HoldTime(maximum, f"The longest count I do is {spoken_duration(maximum)}.")
+        return HoldTime(maximum, words.too_long.format(duration=spoken_duration(maximum)))
     return HoldTime(int(round(seconds)))
 
 
@@ -102,8 +100,9 @@ def _joined(first: str, second: str) -> str:
     return f"{first.rstrip('.')}, {second[:1].lower()}{second[1:]}"
 
 
-def checkpoints(seconds: int) -> list[tuple[float, str]]:
-    """(time into the hold, words) for each spoken checkpoint, in order.
+def checkpoints(seconds: int, words: CountdownPrompts) -> list[tuple[float, str]]:
+    """(time into the hold, words) for each spoken checkpoint, in order (the words are
+    `words`' halfway, ten_left and five to one).
 
     From 12 s up: "Ten seconds left." at `seconds - 10`, "Halfway." at `seconds / 2`, then
     "Five." to "One." a second apart, each said when it is true. When two checkpoints fall
@@ -116,45 +115,47 @@ def checkpoints(seconds: int) -> list[tuple[float, str]]:
     ("10 seconds, starting now"), and "Five." falls on (10 s) or half a second after
     (11 s) the halfway mark, so a separate "Halfway." would run into it."""
     marks: list[tuple[float, str]] = []
-    if seconds / 2 + speech_seconds(HALFWAY) + MIN_GAP_S <= seconds - 5:  # 12 s and up
-        marks.append((seconds / 2, HALFWAY))
-        marks.append((seconds - 10.0, TEN_LEFT))
-    marks.extend((float(seconds - (5 - i)), word) for i, word in enumerate(LAST_FIVE))
+    if seconds / 2 + speech_seconds(words.halfway) + MIN_GAP_S <= seconds - 5:  # 12 s and up
+        marks.append((seconds / 2, words.halfway))
+        marks.append((seconds - 10.0, words.ten_left))
+    marks.extend((float(seconds - (5 - i)), word) for i, word in enumerate(words.last_five))
     marks.sort(key=lambda mark: mark[0])  # stable: at a tie, halfway comes first
     merged: list[tuple[float, str]] = []
-    for at, words in marks:
+    for at, spoken in marks:
         if merged:
             start, said = merged[-1]
             if at < start + speech_seconds(said) + MIN_GAP_S:
-                merged[-1] = (start, _joined(said, words))
+                merged[-1] = (start, _joined(said, spoken))
                 continue
-        merged.append((at, words))
+        merged.append((at, spoken))
     return merged
 
 
-def hold_segments(seconds: int) -> tuple[Segment, ...]:
+def hold_segments(seconds: int, words: CountdownPrompts) -> tuple[Segment, ...]:
     """The timed span: pauses and checkpoints adding up to `seconds` of playing time.
     A checkpoint that would still overlap the previous one is left out (a guard: from
     10 s to 2 min, `checkpoints` never gives one)."""
     segments: list[Segment] = []
     clock = 0.0
-    for at, words in checkpoints(seconds):
+    for at, spoken in checkpoints(seconds, words):
         if at < clock + (MIN_GAP_S if segments else 0.0):
             continue
         if at > clock:
             segments.append(Pause(round(at - clock, 3)))
-        segments.append(Text(words))
-        clock = at + speech_seconds(words)
+        segments.append(Text(spoken))
+        clock = at + speech_seconds(spoken)
     if seconds > clock:
         segments.append(Pause(round(seconds - clock, 3)))
     return tuple(segments)
 
 
-def plan_countdown(seconds: int, cue: str, note: str | None = None) -> CountdownPlan:
+def plan_countdown(seconds: int, cue: str, words: CountdownPrompts,
+                   note: str | None = None) -> CountdownPlan:
     """The whole countdown for a hold of `seconds`, opening with the stretch `cue`."""
-    intro = " ".join(part for part in (cue, note, f"{spoken_duration(seconds)}, starting now.") if part)
-    return CountdownPlan(seconds=seconds, intro=(Text(intro),), hold=hold_segments(seconds),
-                         release=(Text(RELEASE),))
+    start = words.starting.format(duration=spoken_duration(seconds))
+    intro = " ".join(part for part in (cue, note, start) if part)
+    return CountdownPlan(seconds=seconds, intro=(Text(intro),),
+                         hold=hold_segments(seconds, words), release=(Text(words.release),))
 
 
 def hold_play_seconds(plan: CountdownPlan) -> float:

@@ -4,7 +4,10 @@ Session attributes come back from the device and can be stale (an older skill ve
 tampered with or simply broken. They are parsed through one typed Struct: anything that
 does not fit (wrong type, value out of range, unknown version) gives a fresh state, and
 unknown keys are ignored. Other features keep their own keys beside ours, untouched.
-Holds no health information: only positions in the conversation and the last speech.
+
+Holds no health information: positions in the conversation (which step, which question of
+the serious check, which question is waiting for an answer) and the last speech. The
+check's answers are never kept: only the number of the question being asked.
 Pure module: no SDK imports.
 """
 from __future__ import annotations
@@ -15,34 +18,31 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct
 
+from skill.domain.dialog import Pending
+
 #: The one session-attribute key this module owns.
 KEY = "cramp"
-VERSION = 1
+VERSION = 2
 
-Flow = Literal["none", "relief", "serious"]
+Flow = Literal["none", "relief"]
 #: A list read out a couple of items per turn ("want more?").
 Topic = Literal["none", "prevention", "causes"]
-#: The yes/no question the last response asked, if any:
-#:   count        "time it?" after a step        -> yes: countdown (or next step)
-#:   next         "next step?"                   -> yes: next step, no: goodbye
-#:   another_set  "another set?" after a count   -> yes: same countdown again
-#:   start_over   "start over?" after last step  -> yes: first step, no: goodbye
-#:   relief       "relief steps now?"            -> yes: first step, no: goodbye
-#:   more         "want more?" in a topic list   -> yes/next: the next items, no: goodbye
-#:   forget       "forget your settings?"        -> yes: delete them, no: keep them
-Pending = Literal["none", "count", "next", "another_set", "start_over", "relief", "more", "forget"]
-ReplyCode = Literal["yes", "no", "unsure"]
 
 
-class Conversation(Struct, kw_only=True, frozen=True, omit_defaults=True):
+class DialogState(Struct, kw_only=True, frozen=True, omit_defaults=True):
     """The whole conversation state. Every field has a safe default."""
 
     v: int = VERSION
     flow: Flow = "none"
     muscle: Annotated[str, Meta(max_length=40)] | None = None
     step: Annotated[int, Meta(ge=0, le=40)] = 0
+    #: The serious-check question being asked (0-based); None outside the check. It stays
+    #: set while a side prompt ("which medicine?") waits on top of the check.
+    question: Annotated[int, Meta(ge=0, le=4)] | None = None
+    #: The question waiting for an answer (skill.domain.dialog.QUESTIONS).
     pending: Pending = "none"
-    replies: Annotated[tuple[ReplyCode, ...], Meta(max_length=5)] = ()
+    #: Unclear answers to the pending question so far.
+    misses: Annotated[int, Meta(ge=0, le=2)] = 0
     hold: Annotated[int, Meta(ge=1, le=600)] | None = None
     topic: Topic = "none"
     #: The next item of `topic` to say.
@@ -55,7 +55,7 @@ class Conversation(Struct, kw_only=True, frozen=True, omit_defaults=True):
     last_urgent: bool = False
 
     @classmethod
-    def from_attributes(cls, attributes: Mapping[str, Any] | None) -> "Conversation":
+    def from_attributes(cls, attributes: Mapping[str, Any] | None) -> "DialogState":
         """Our state from session attributes; a fresh state when missing or unusable."""
         raw = attributes.get(KEY) if isinstance(attributes, Mapping) else None
         if not isinstance(raw, Mapping):
@@ -64,12 +64,22 @@ class Conversation(Struct, kw_only=True, frozen=True, omit_defaults=True):
             state = msgspec.convert(dict(raw), cls)
         except (msgspec.ValidationError, TypeError, ValueError):
             return cls()
-        return state if state.v == VERSION else cls()
+        if state.v != VERSION:
+            return cls()
+        if state.pending == "check" and state.question is None:
+            return state.but(pending="none")
+        return state
 
     def save(self, attributes: MutableMapping[str, Any]) -> None:
         """Write this state into session attributes (other keys are left alone)."""
         attributes[KEY] = msgspec.to_builtins(self)
 
-    def but(self, **changes: Any) -> "Conversation":
+    def but(self, **changes: Any) -> "DialogState":
         """A copy with some fields changed."""
         return msgspec.structs.replace(self, **changes)
+
+    @property
+    def in_check(self) -> bool:
+        """True while the serious check is waiting for an answer (perhaps under a side
+        prompt)."""
+        return self.question is not None

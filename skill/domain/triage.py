@@ -1,12 +1,12 @@
-"""The "is this serious?" check as a pure state machine.
+""""Is this serious?" as a pure state machine that keeps no answers.
 
-The state is just the replies given so far, so it fits in session attributes and every
-decision can be recomputed from it. Rules, in order:
-- emergency questions come first; a "yes" to one ends the check: EMERGENCY;
+The only state is which question is being asked; the first "yes" (or the cautious "not
+sure") decides, so nothing a person says about their symptoms has to be kept. Rules:
+- emergency questions come first; "yes" to one ends the check: EMERGENCY;
 - "not sure" on an emergency question ends it at once with the cautious WATCH (when to
   call the emergency number, otherwise see a doctor): asking more would only delay that;
-- on a doctor question, "yes" or "not sure" (the cautious reading) ends the check: DOCTOR;
-- all "no": REASSURE.
+- on a doctor question, "yes" or "not sure" (the cautious reading) ends it: DOCTOR;
+- "no" moves to the next question; "no" to the last one: REASSURE.
 A length of time said in answer ("fifteen minutes") is a yes or a no only for a question
 about how long the cramp has lasted (`duration_reply`).
 No SDK imports; the question wording lives in content/serious.toml.
@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+
+#: The check asks at most this many questions.
+MAX_QUESTIONS = 5
 
 
 class Kind(str, Enum):
@@ -29,7 +32,9 @@ class Reply(str, Enum):
     UNSURE = "unsure"
 
 
-class Outcome(str, Enum):
+class CheckResult(str, Enum):
+    """How the check ends (the ids of content/serious.toml's outcomes)."""
+
     EMERGENCY = "emergency"
     WATCH = "watch"
     DOCTOR = "doctor"
@@ -47,7 +52,7 @@ class Ask:
 class Done:
     """The check is over."""
 
-    outcome: Outcome
+    result: CheckResult
 
 
 Verdict = Ask | Done
@@ -57,8 +62,8 @@ def validate(kinds: Sequence[Kind]) -> None:
     """Refuse a question list the rules above can't serve."""
     if not kinds:
         raise ValueError("the check needs at least one question")
-    if len(kinds) > 5:
-        raise ValueError("the check asks at most 5 questions")
+    if len(kinds) > MAX_QUESTIONS:
+        raise ValueError(f"the check asks at most {MAX_QUESTIONS} questions")
     seen_doctor = False
     for kind in kinds:
         seen_doctor = seen_doctor or kind is Kind.DOCTOR
@@ -66,33 +71,35 @@ def validate(kinds: Sequence[Kind]) -> None:
             raise ValueError("emergency questions must come before doctor questions")
 
 
-def evaluate(kinds: Sequence[Kind], replies: Sequence[Reply]) -> Verdict:
-    """Where the check stands after `replies` to the questions of `kinds`, in order.
-    Replies beyond the last question are ignored."""
+def answer(kinds: Sequence[Kind], index: int, reply: Reply) -> Verdict:
+    """Where the check goes after `reply` to question `index` of `kinds`. An index out of
+    range (stale or tampered state) starts again at the first question."""
     validate(kinds)
-    for kind, reply in zip(kinds, replies):
-        if kind is Kind.EMERGENCY:
-            if reply is Reply.YES:
-                return Done(Outcome.EMERGENCY)
-            if reply is Reply.UNSURE:
-                return Done(Outcome.WATCH)
-        elif reply is not Reply.NO:
-            return Done(Outcome.DOCTOR)
-    if len(replies) < len(kinds):
-        return Ask(len(replies))
-    return Done(Outcome.REASSURE)
+    if not 0 <= index < len(kinds):
+        return Ask(0)
+    if kinds[index] is Kind.EMERGENCY:
+        if reply is Reply.YES:
+            return Done(CheckResult.EMERGENCY)
+        if reply is Reply.UNSURE:
+            return Done(CheckResult.WATCH)
+    elif reply is not Reply.NO:
+        return Done(CheckResult.DOCTOR)
+    if index + 1 < len(kinds):
+        return Ask(index + 1)
+    return Done(CheckResult.REASSURE)
 
 
-def is_urgent(outcome: Outcome) -> bool:
-    """Outcomes that tell the user when to call the emergency number: said in the normal
+def is_urgent(result: CheckResult) -> bool:
+    """Results that tell the user when to call the emergency number: said in the normal
     voice even to someone who asked for a whisper, so they cannot be missed."""
-    return outcome in (Outcome.EMERGENCY, Outcome.WATCH)
+    return result in (CheckResult.EMERGENCY, CheckResult.WATCH)
 
 
 def duration_reply(over_minutes: int | None, seconds: float | None) -> Reply | None:
     """What a length of time said in answer means. For a question about how long the cramp
-    has lasted (`over_minutes` set): longer than that is YES, up to it is NO. None when it
-    answers nothing: the question is about something else, or the time was unreadable."""
+    has lasted (`over_minutes` set): that long or longer is YES (the cautious reading: a
+    cramp at the limit is about to pass it), shorter is NO. None when it answers nothing:
+    the question is about something else, or the time was unreadable."""
     if over_minutes is None or seconds is None:
         return None
-    return Reply.YES if seconds > over_minutes * 60 else Reply.NO
+    return Reply.YES if seconds >= over_minutes * 60 else Reply.NO

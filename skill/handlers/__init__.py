@@ -1,9 +1,13 @@
-"""Request handlers grouped by feature, plus the shared interceptors.
+"""Request handlers grouped by feature, plus the interceptors.
 
 `register(builder, settings)` is the one place the skill assembly calls: it loads the
-content once (a bad file stops start-up here) and adds every handler. Order matters:
-the SDK picks the first handler that can handle a request, so feature handlers come
-first and the catch-all for unknown intents comes last.
+content once (a bad file stops start-up here) and adds every handler and interceptor, in
+this order (the SDK picks the first handler that can handle a request):
+1. the SKILL_DISABLED event and launch;
+2. safety: a red flag named anywhere in the request, then the symptom, absent-sign and
+   cramp-duration intents;
+3. the reply to the waiting question (skill.domain.dialog's table);
+4. feature handlers, then Amazon's built-ins; the catch-all for unknown intents last.
 
 `HANDLED_INTENTS` lists every intent name some handler answers, taken from the handler
 classes themselves; the interaction-model checks compare it with the model.
@@ -11,37 +15,52 @@ classes themselves; the interaction-model checks compare it with the model.
 from __future__ import annotations
 
 from skill.domain.content import Content, load_content
-from skill.handlers.builtins import (
-    FallbackIntentHandler, HelpIntentHandler, NextIntentHandler, NoIntentHandler,
-    NotSureIntentHandler, PauseIntentHandler, PreviousIntentHandler, RepeatIntentHandler,
-    ResumeIntentHandler, SessionEndedRequestHandler, StartOverIntentHandler, StopIntentHandler,
-    UnknownIntentHandler, YesIntentHandler)
+from skill.handlers.amazon import (
+    FallbackIntentHandler, HelpIntentHandler, NextIntentHandler, NotSureIntentHandler,
+    PauseIntentHandler, PreviousIntentHandler, RepeatIntentHandler, ResumeIntentHandler,
+    SessionEndedRequestHandler, StartOverIntentHandler, StopIntentHandler,
+    UnknownIntentHandler, YesNoIntentHandler)
 from skill.handlers.common import IntentHandler
 from skill.handlers.countdown import StretchTimerIntentHandler
 from skill.handlers.interceptors import (
-    CatchAllExceptionHandler, PreferredHoldInterceptor, RememberSpeechInterceptor)
+    CatchAllExceptionHandler, PreferredHoldInterceptor, QuietVoiceInterceptor,
+    RememberSpeechInterceptor)
+from skill.handlers.preferences import SkillDisabledEventHandler
 from skill.handlers.relief import LaunchRequestHandler, ReliefStepsIntentHandler
-from skill.handlers.serious import (
-    DurationReplyHandler, EmergencySignIntentHandler, IsItSeriousIntentHandler)
+from skill.handlers.replies import PendingReplyHandler
+from skill.handlers.safety import (
+    CrampDurationIntentHandler, RedFlagFirstHandler, SignAbsentIntentHandler,
+    SymptomIntentHandler)
+from skill.handlers.serious import IsItSeriousIntentHandler
 from skill.handlers.settings import (
     ForgetSettingsIntentHandler, NormalVoiceIntentHandler, QuietVoiceIntentHandler,
     SetHoldTimeIntentHandler)
+from skill.handlers.side import (
+    GoodbyeIntentHandler, HeatOrColdIntentHandler, HoldLengthIntentHandler,
+    PainReliefIntentHandler, PregnancyIntentHandler)
 from skill.handlers.topics import (
     CausesIntentHandler, MedicationIntentHandler, PreventionIntentHandler, SourcesIntentHandler)
-from skill.preferences_handlers import QuietVoiceInterceptor, SkillDisabledEventHandler
 from skill.settings import Settings
 
 #: Handlers of named intents, in dispatch order.
 INTENT_HANDLERS: tuple[type[IntentHandler], ...] = (
+    RedFlagFirstHandler,
+    SymptomIntentHandler,
+    SignAbsentIntentHandler,
+    CrampDurationIntentHandler,
+    PendingReplyHandler,
+    GoodbyeIntentHandler,
     ReliefStepsIntentHandler,
-    DurationReplyHandler,  # before the countdown and hold-time handlers: it takes their
-    StretchTimerIntentHandler,  # intents only when a duration answers the serious check
+    StretchTimerIntentHandler,
     IsItSeriousIntentHandler,
-    EmergencySignIntentHandler,
     PreventionIntentHandler,
     CausesIntentHandler,
     MedicationIntentHandler,
     SourcesIntentHandler,
+    HoldLengthIntentHandler,
+    HeatOrColdIntentHandler,
+    PainReliefIntentHandler,
+    PregnancyIntentHandler,
     QuietVoiceIntentHandler,
     NormalVoiceIntentHandler,
     SetHoldTimeIntentHandler,
@@ -53,8 +72,7 @@ INTENT_HANDLERS: tuple[type[IntentHandler], ...] = (
     PreviousIntentHandler,
     RepeatIntentHandler,
     StartOverIntentHandler,
-    YesIntentHandler,
-    NoIntentHandler,
+    YesNoIntentHandler,
     NotSureIntentHandler,
     PauseIntentHandler,
     ResumeIntentHandler,
@@ -65,10 +83,7 @@ HANDLED_INTENTS: frozenset[str] = frozenset().union(*(h.intents for h in INTENT_
 
 def register(builder, settings: Settings, content: Content | None = None) -> Content:  # noqa: ANN001
     """Add every handler, the interceptors and the exception handler to `builder`.
-    Returns the content it loaded (from `settings.content_dir` unless given).
-
-    Response interceptors run in the order added: the speech memory keeps the plain
-    speech, then the quiet voice whispers what goes out (and "repeat" whispers it again)."""
+    Returns the content it loaded (from `settings.content_dir` unless given)."""
     content = content or load_content(settings.content_dir)
     builder.add_request_handler(SkillDisabledEventHandler())
     builder.add_request_handler(LaunchRequestHandler(content))
@@ -79,5 +94,5 @@ def register(builder, settings: Settings, content: Content | None = None) -> Con
     builder.add_global_request_interceptor(PreferredHoldInterceptor())
     builder.add_global_response_interceptor(RememberSpeechInterceptor())
     builder.add_global_response_interceptor(QuietVoiceInterceptor())
-    builder.add_exception_handler(CatchAllExceptionHandler())
+    builder.add_exception_handler(CatchAllExceptionHandler(content))
     return content

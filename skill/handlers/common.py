@@ -2,7 +2,9 @@
 
 Feature code builds an `Answer` (speech, reprompt, new state, end or not) from the content
 and the state; `respond` is the only place that touches the SDK's response builder and
-session attributes. That keeps the features small and the SSML rules in one place.
+session attributes. That keeps the features small and the SSML rules in one place. Every
+sentence comes from content (content/prompts.toml for the interface, the cited files for
+health).
 """
 from __future__ import annotations
 
@@ -18,13 +20,12 @@ from ask_sdk_model.ui import SimpleCard
 from skill.domain import ssml
 from skill.domain.cards import Card
 from skill.domain.content import Content
-from skill.domain.state import Conversation
+from skill.domain.state import DialogState
 from skill.preferences import session_attributes
-from skill.preferences_handlers import SPEAK_NORMALLY
 
-#: UI phrasing (no health facts) shared by several handlers.
-STEER = "Say next for a relief step, time it for a countdown, or is it serious."
-GOODBYE = "Okay. I hope it eases soon."
+#: Request attribute a handler sets for a response that must keep the normal voice (the
+#: quiet-voice interceptor reads it; `respond` sets it for an urgent Answer).
+SPEAK_NORMALLY = "speak_normally"
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Answer:
     for the Alexa app when the answer is worth reading later."""
 
     speech: str
-    state: Conversation
+    state: DialogState
     reprompt: str | None = None
     end: bool = False
     card: Card | None = None
@@ -45,14 +46,14 @@ class Answer:
         return replace(self, card=card)
 
 
-def ask(state: Conversation, *sentences: str, reprompt: str) -> Answer:
+def ask(state: DialogState, *sentences: str, reprompt: str) -> Answer:
     """An open answer from plain sentences, with its reprompt."""
     return Answer(speech=ssml.text(*sentences), state=state, reprompt=ssml.text(reprompt))
 
 
-def tell(state: Conversation, *sentences: str) -> Answer:
+def tell(state: DialogState, *sentences: str, urgent: bool = False) -> Answer:
     """A closing answer from plain sentences."""
-    return Answer(speech=ssml.text(*sentences), state=state, end=True)
+    return Answer(speech=ssml.text(*sentences), state=state, end=True, urgent=urgent)
 
 
 def lead_in(lead: str | None, sentence: str) -> str:
@@ -63,19 +64,27 @@ def lead_in(lead: str | None, sentence: str) -> str:
     return f"{lead}: {sentence[:1].lower()}{sentence[1:]}"
 
 
-def load_state(handler_input: HandlerInput) -> Conversation:
+def steer(content: Content, state: DialogState, *opening: str) -> Answer:
+    """`opening`, then the pointer back to the three things the skill does; no question is
+    left waiting."""
+    prompt = content.prompts.general.steer
+    return ask(state.but(pending="none", misses=0), *opening, prompt, reprompt=prompt)
+
+
+def load_state(handler_input: HandlerInput) -> DialogState:
     """The conversation so far (fresh when absent, stale or tampered with)."""
-    return Conversation.from_attributes(session_attributes(handler_input))
+    return DialogState.from_attributes(session_attributes(handler_input))
 
 
-def save_state(handler_input: HandlerInput, state: Conversation) -> None:
+def save_state(handler_input: HandlerInput, state: DialogState) -> None:
     attributes = session_attributes(handler_input)
     if attributes is not None:
         state.save(attributes)
 
 
-def respond(handler_input: HandlerInput, answer: Answer) -> Response:
-    """Turn an Answer into the SDK response and store the new state."""
+def respond(handler_input: HandlerInput, answer: Answer, steer_prompt: str) -> Response:
+    """Turn an Answer into the SDK response and store the new state. An open answer
+    without its own reprompt gets `steer_prompt`."""
     save_state(handler_input, answer.state)
     if answer.urgent:
         handler_input.attributes_manager.request_attributes[SPEAK_NORMALLY] = True
@@ -87,7 +96,7 @@ def respond(handler_input: HandlerInput, answer: Answer) -> Response:
     if answer.end:
         builder.set_should_end_session(True)
     else:
-        builder.ask(answer.reprompt or ssml.text(STEER))
+        builder.ask(answer.reprompt or ssml.text(steer_prompt))
     return builder.response
 
 
@@ -104,7 +113,8 @@ class IntentHandler(AbstractRequestHandler):
         return any(is_intent_name(name)(handler_input) for name in self.intents)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return respond(handler_input, self.answer(handler_input, load_state(handler_input)))
+        answer = self.answer(handler_input, load_state(handler_input))
+        return respond(handler_input, answer, self.content.prompts.general.steer)
 
-    def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
         raise NotImplementedError

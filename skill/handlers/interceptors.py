@@ -1,5 +1,13 @@
-"""Cross-cutting pieces: the preferred hold time, remembering what was said, and the calm
-answer to any error. (The quiet voice is `skill.preferences_handlers.QuietVoiceInterceptor`.)"""
+"""Every interceptor, and the calm answer to any error, registered in one place and one
+order by `skill.handlers.register`:
+
+1. `PreferredHoldInterceptor` (request): the remembered hold time into this session's state;
+2. `RememberSpeechInterceptor` (response): the plain speech kept for "repeat";
+3. `QuietVoiceInterceptor` (response): whispers what goes out for a user who chose the
+   quiet voice, except an urgent answer (the emergency instruction).
+The speech memory runs before the whisper, so "repeat" replays the plain speech, whispered
+again on the way out. Response interceptors do not see the exception handler's response.
+"""
 from __future__ import annotations
 
 import logging
@@ -9,20 +17,26 @@ from ask_sdk_core.dispatch_components import (
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
+from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.domain import ssml
-from skill.handlers.common import STEER, load_state, save_state
+from skill.domain.content import Content
+from skill.domain.voice import WHISPER, quiet
+from skill.handlers.common import SPEAK_NORMALLY, load_state, save_state
 from skill.preferences import load_preferences
-from skill.preferences_handlers import SPEAK_NORMALLY
 
 log = logging.getLogger("skill.handlers")
-
-TROUBLE = "Sorry, I had a little trouble there."
 
 
 def _ssml_of(speech: object) -> str:
     value = getattr(speech, "ssml", None)
     return ssml.unwrap(value) if isinstance(value, str) else ""
+
+
+def _speak_normally(handler_input: HandlerInput) -> bool:
+    """A handler marked this response as one that must not be whispered (an emergency
+    instruction), through the request attribute `SPEAK_NORMALLY`."""
+    return bool(handler_input.attributes_manager.request_attributes.get(SPEAK_NORMALLY))
 
 
 class PreferredHoldInterceptor(AbstractRequestInterceptor):
@@ -42,8 +56,7 @@ class PreferredHoldInterceptor(AbstractRequestInterceptor):
 
 class RememberSpeechInterceptor(AbstractResponseInterceptor):
     """Keep the last speech and reprompt in the session, so "repeat" needs no handler
-    of its own. Runs before any interceptor that changes the voice (quiet mode), so what
-    is remembered is the plain speech."""
+    of its own."""
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         if response is None or response.should_end_session is not False:
@@ -52,19 +65,49 @@ class RememberSpeechInterceptor(AbstractResponseInterceptor):
         if not speech:
             return
         reprompt = _ssml_of(getattr(response.reprompt, "output_speech", None))
-        urgent = bool(handler_input.attributes_manager.request_attributes.get(SPEAK_NORMALLY))
         state = load_state(handler_input)
         save_state(handler_input, state.but(last_speech=speech[:8000], last_reprompt=reprompt[:8000],
-                                            last_urgent=urgent))
+                                            last_urgent=_speak_normally(handler_input)))
+
+
+class QuietVoiceInterceptor(AbstractResponseInterceptor):
+    """Applies the remembered quiet voice to every response, countdowns included, so no
+    handler has to; except a response marked urgent."""
+
+    def __init__(self, style: str = WHISPER) -> None:
+        self.style = style
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        speeches = _ssml_speeches(response)
+        if not speeches or _speak_normally(handler_input):
+            return
+        if not load_preferences(handler_input).quiet_voice:
+            return
+        for speech in speeches:
+            speech.ssml = quiet(speech.ssml, self.style)
+
+
+def _ssml_speeches(response: Response | None) -> list[SsmlOutputSpeech]:
+    if response is None:
+        return []
+    candidates = [response.output_speech,
+                  response.reprompt.output_speech if response.reprompt else None]
+    return [speech for speech in candidates
+            if isinstance(speech, SsmlOutputSpeech) and isinstance(speech.ssml, str)]
 
 
 class CatchAllExceptionHandler(AbstractExceptionHandler):
     """Never silence: any error gets a calm spoken answer and the session stays open."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
 
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log.error("handler failed: %s", type(exception).__name__, exc_info=exception)
+        prompts = self.content.prompts.general
         builder = handler_input.response_builder
-        return builder.speak(ssml.text(TROUBLE, STEER)).ask(ssml.text(STEER)).response
+        return builder.speak(ssml.text(prompts.trouble, prompts.steer)).ask(
+            ssml.text(prompts.steer)).response

@@ -11,22 +11,12 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from skill.domain.cards import sources_card
 from skill.domain.content import Content, Item, Named
-from skill.domain.state import Conversation, Topic
-from skill.handlers import serious
+from skill.domain.state import DialogState, Topic
+from skill.handlers import slots
 from skill.handlers.common import Answer, IntentHandler, ask
-from skill.handlers.relief import resolved_ids, slot_of
-from skill.handlers.resume import MORE_PROMPT, MORE_REPROMPT, carry_on
+from skill.handlers.dialog import back_from_side, carry_on, side_prompt
 
 ITEMS_PER_TURN = 2
-LISTED = "The articles I use name {names} among the {kind} linked to leg cramps."
-KIND_WORDS = {"medicine": "medicines", "condition": "conditions"}
-BOTH_KINDS = "medicines and conditions"
-NOT_LISTED = "The articles I use don't list that, so I can't say."
-WHICH_ONE = "Which medicine or condition? Ask, for example, can statins cause cramps."
-WHICH_ONE_REPROMPT = "Name a medicine or condition, for example, is it my diabetes?"
-NO_SOURCES = "I haven't told you anything from my articles yet."
-FROM_ONE = "That came from {first}."
-FROM_MANY = "That came from {count} articles: {rest}; and {last}."
 COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
 
 
@@ -40,7 +30,7 @@ def topic_items(content: Content, topic: Topic) -> tuple[Item, ...]:
     return ()
 
 
-def topic_answer(content: Content, state: Conversation, topic: Topic, start: int = 0) -> Answer:
+def topic_answer(content: Content, state: DialogState, topic: Topic, start: int = 0) -> Answer:
     """Items `start`.. of a topic, then "want more?" or, after the last, the relief offer.
     Leaves any serious check (a new question means a new subject)."""
     items = topic_items(content, topic)
@@ -48,15 +38,19 @@ def topic_answer(content: Content, state: Conversation, topic: Topic, start: int
     said = items[start:start + ITEMS_PER_TURN]
     cited = tuple(sorted({source for item in said for source in item.sources}))
     following = start + len(said)
-    moved = state.but(flow="none", replies=(), topic=topic, item=following, sources=cited)
+    moved = state.but(flow="none", question=None, misses=0, topic=topic, item=following,
+                      sources=cited)
     sentences = [item.text for item in said]
     if following < len(items):
-        return ask(moved.but(pending="more"), *sentences, MORE_PROMPT, reprompt=MORE_REPROMPT)
+        prompts = content.prompts.dialog
+        return ask(moved.but(pending="more"), *sentences, prompts.more_prompt,
+                   reprompt=prompts.more_reprompt)
+    prompts = content.prompts.check
     return ask(moved.but(pending="relief", topic="none", item=0), *sentences,
-               serious.OFFER_RELIEF, reprompt=serious.OFFER_REPROMPT)
+               prompts.offer_relief, reprompt=prompts.offer_reprompt)
 
 
-def more_items(content: Content, state: Conversation) -> Answer:
+def more_items(content: Content, state: DialogState) -> Answer:
     """The next items of the topic the user is hearing."""
     return topic_answer(content, state, state.topic, state.item)
 
@@ -64,73 +58,54 @@ def more_items(content: Content, state: Conversation) -> Answer:
 class PreventionIntentHandler(IntentHandler):
     intents = frozenset({"PreventionIntent"})
 
-    def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
         return topic_answer(self.content, state, "prevention")
 
 
 class CausesIntentHandler(IntentHandler):
     intents = frozenset({"CausesIntent"})
 
-    def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
         return topic_answer(self.content, state, "causes")
 
 
 # -- medicines and conditions ---------------------------------------------------------------
 
-def medical_from_slot(handler_input: HandlerInput, content: Content, kind: str
-                      ) -> tuple[Named | None, bool]:
-    """(the listed item, whether the user named something the articles don't list).
-    Entity resolution first (ER_SUCCESS_MATCH), then the raw words against the lists;
-    anything else is unlisted, never a near guess."""
-    slot = slot_of(handler_input, kind)
-    if slot is None:
-        return None, False
-    for item_id in resolved_ids(slot):
-        item = content.medical_item(kind, item_id)
-        if item:
-            return item, False
-    heard = getattr(slot, "value", None)
-    heard = heard if isinstance(heard, str) and heard.strip() else None
-    item = content.medical_from_phrase(kind, heard)
-    return item, item is None and heard is not None
-
-
-def listed_sentence(found: dict[str, Named]) -> str:
+def listed_sentence(content: Content, found: dict[str, Named]) -> str:
+    prompts = content.prompts.topics
     names = [item.name for item in found.values()]
-    kinds = {KIND_WORDS[kind] for kind in found}
-    return LISTED.format(names=" and ".join(names),
-                         kind=kinds.pop() if len(kinds) == 1 else BOTH_KINDS)
+    words = {"medicine": prompts.medicines, "condition": prompts.conditions}
+    kinds = {words[kind] for kind in found}
+    return prompts.listed.format(names=" and ".join(names),
+                                 kind=kinds.pop() if len(kinds) == 1 else prompts.both_kinds)
 
 
-def medical_answer(content: Content, state: Conversation, found: dict[str, Named],
+def medical_answer(content: Content, state: DialogState, found: dict[str, Named],
                    unlisted: bool) -> Answer:
     """What the articles' lists say about the named medicine or condition, with the
     advice never to stop a medicine alone (for a condition, also to talk to the doctor
-    about the cramps); then back to where the user was."""
+    about the cramps); then back to where the user was. Nothing named: which one?"""
     medical = content.medical
     advice = medical.condition_advice if "condition" in found else medical.advice
     if found:
-        sentence = listed_sentence(found)
+        sentence = listed_sentence(content, found)
         cited = {s for item in found.values() for s in item.sources}
     elif unlisted:
-        sentence, cited = NOT_LISTED, set()
+        sentence, cited = content.prompts.topics.not_listed, set()
     else:
-        return ask(state, WHICH_ONE, reprompt=WHICH_ONE_REPROMPT)
+        return side_prompt(content, state, "which_medical")
     cited |= set(advice.sources)
-    return carry_on(content, state.but(sources=tuple(sorted(cited))), sentence, advice.text)
+    answered = state.but(sources=tuple(sorted(cited)))
+    if state.pending == "which_medical":
+        return back_from_side(content, answered, sentence, advice.text)
+    return carry_on(content, answered, sentence, advice.text)
 
 
 class MedicationIntentHandler(IntentHandler):
     intents = frozenset({"MedicationIntent"})
 
-    def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
-        found: dict[str, Named] = {}
-        unlisted = False
-        for kind in ("medicine", "condition"):
-            item, unknown = medical_from_slot(handler_input, self.content, kind)
-            if item:
-                found[kind] = item
-            unlisted = unlisted or unknown
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        found, unlisted = slots.medical(handler_input, self.content)
         return medical_answer(self.content, state, found, unlisted)
 
 
@@ -138,26 +113,28 @@ class MedicationIntentHandler(IntentHandler):
 
 def sources_sentence(content: Content, ids: tuple[str, ...]) -> str | None:
     """The articles behind an answer, by title and publisher; None when there are none."""
-    named = [f"{s.title}, from {s.publisher}" for s in content.sources_of(ids)]
+    prompts = content.prompts.topics
+    named = [prompts.from_article.format(title=s.title, publisher=s.publisher)
+             for s in content.sources_of(ids)]
     if not named:
         return None
     if len(named) == 1:
-        return FROM_ONE.format(first=named[0])
-    return FROM_MANY.format(count=COUNT_WORDS.get(len(named), str(len(named))),
-                            rest="; ".join(named[:-1]), last=named[-1])
+        return prompts.from_one.format(first=named[0])
+    return prompts.from_many.format(count=COUNT_WORDS.get(len(named), str(len(named))),
+                                    rest="; ".join(named[:-1]), last=named[-1])
 
 
-def sources_answer(content: Content, state: Conversation) -> Answer:
+def sources_answer(content: Content, state: DialogState) -> Answer:
     """Names the articles behind the last answer (and sends them as a card), then carries
     on. The state's sources stay, so asking twice gives the same answer."""
     sentence = sources_sentence(content, state.sources)
     if sentence is None:
-        return carry_on(content, state, NO_SOURCES)
+        return carry_on(content, state, content.prompts.topics.no_sources)
     return carry_on(content, state, sentence).with_card(sources_card(content, state.sources))
 
 
 class SourcesIntentHandler(IntentHandler):
     intents = frozenset({"SourcesIntent"})
 
-    def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
         return sources_answer(self.content, state)

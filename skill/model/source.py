@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skill.domain.content import Content, ContentError, Muscle, Named, load_content
+from skill.domain.content import Content, ContentError, Muscle, Named, Person, Remedy, load_content
 from skill.settings import Settings
 
 MODEL_SOURCE_NAME = "model.toml"
@@ -55,7 +55,7 @@ def _content(content_dir: Path) -> Content:
         raise ModelSourceError(f"{content_dir}: {exc}") from exc
 
 
-def _values(items: Iterable[Muscle | Named]) -> list[SlotTypeValue]:
+def _values(items: Iterable[Muscle | Named | Person | Remedy]) -> list[SlotTypeValue]:
     return [SlotTypeValue(id=item.id, name=item.name, synonyms=tuple(item.synonyms))
             for item in items]
 
@@ -75,12 +75,31 @@ def load_conditions(content_dir: Path) -> list[SlotTypeValue]:
     return _values(_content(content_dir).medical.condition)
 
 
+def load_signs(content_dir: Path) -> list[SlotTypeValue]:
+    """The SIGN slot values: every sign of content/red_flags.toml, its phrases as synonyms."""
+    return [SlotTypeValue(id=sign.id, name=sign.phrases[0], synonyms=tuple(sign.phrases[1:]))
+            for sign in _content(content_dir).red_flags.sign]
+
+
+def load_people(content_dir: Path) -> list[SlotTypeValue]:
+    """The PERSON slot values: whose cramp it is (content/side.toml)."""
+    return _values(_content(content_dir).side.person)
+
+
+def load_remedies(content_dir: Path) -> list[SlotTypeValue]:
+    """The REMEDY slot values: what a person may ask about in pregnancy (content/side.toml)."""
+    return _values(_content(content_dir).side.remedy)
+
+
 #: Content provider name (as used in model.toml's [content_slot_types]) -> loader.
 #: Add a provider here when a new slot type is built from content.
 CONTENT_PROVIDERS: dict[str, Callable[[Path], list[SlotTypeValue]]] = {
     "muscles": load_muscles,
     "medicines": load_medicines,
     "conditions": load_conditions,
+    "signs": load_signs,
+    "people": load_people,
+    "remedies": load_remedies,
 }
 
 

@@ -1,0 +1,71 @@
+"""Red flags in everyday words: which sign a phrase names, and which sign wins.
+
+The table is content/red_flags.toml (its tiers, phrases, answers and sources); this module
+holds the rules over it, so the handlers, the interaction model and the tests share one
+source. Precedence, from the table's tiers: an emergency sign (001) beats a sign outside
+the articles, which beats a doctor-first sign (000), which beats a long time said without
+a number (the check settles it), which beats the relief tier (strong words for an ordinary
+cramp, or a part of one: the hard lump, the leg that won't move, soreness afterwards).
+
+A cramp's own length said with a number is judged by `cramp_too_long`: at or past the
+limit is an emergency (the cautious reading of "more than ten minutes").
+Pure module: no SDK imports.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from skill.domain.content import TIERS, Sign
+
+_WORDS = re.compile(r"[a-z0-9']+")
+
+
+def rank(sign: Sign) -> int:
+    """Lower is more urgent: the sign's tier's place in TIERS."""
+    return TIERS.index(sign.tier)
+
+
+def strongest(signs: Iterable[Sign | None]) -> Sign | None:
+    """The sign that decides the answer when several are named (None when none is)."""
+    named = [sign for sign in signs if sign is not None]
+    return min(named, key=rank) if named else None
+
+
+#: Tiers whose answer is a referral: no relief steps may follow them.
+REFERRAL_TIERS = frozenset({"emergency", "outside", "doctor"})
+
+
+def is_red_flag(sign: Sign | None) -> bool:
+    """A sign whose answer is a referral (emergency, outside the articles, a doctor):
+    no relief steps may follow it."""
+    return sign is not None and sign.tier in REFERRAL_TIERS
+
+
+def words(text: str | None) -> list[str]:
+    return _WORDS.findall((text or "").lower().replace("\u2019", "'"))
+
+
+def signs_in(text: str | None, phrases: Mapping[str, Sign]) -> list[Sign]:
+    """Every sign whose phrase appears, as whole words, in `text` (for a slot value such
+    as "really swollen" that holds a phrase but is not one). Longer phrases first, and a
+    word used by one phrase is not reused by a shorter one."""
+    heard = words(text)
+    used = [False] * len(heard)
+    found: list[Sign] = []
+    for phrase in sorted(phrases, key=lambda p: -len(p.split())):
+        target = phrase.split()
+        for start in range(len(heard) - len(target) + 1):
+            end = start + len(target)
+            if heard[start:end] == target and not any(used[start:end]):
+                used[start:end] = [True] * len(target)
+                found.append(phrases[phrase])
+                break
+    return found
+
+
+def cramp_too_long(seconds: float | None, limit_minutes: int | None) -> bool:
+    """Whether a cramp that has lasted `seconds` has reached the emergency limit."""
+    if seconds is None or limit_minutes is None:
+        return False
+    return seconds >= limit_minutes * 60

@@ -1,0 +1,171 @@
+"""Replies to the waiting question, routed by the protocol table.
+
+`PendingReplyHandler` is registered after the red-flag handlers and before every feature
+handler. It claims a request only when it is a reply that the waiting question accepts
+(`skill.domain.dialog.accepts`), an unclear answer (Fallback), or a yes/no/not-sure to a
+side prompt (which sets the side prompt aside). Everything else is a side question or a new
+request, answered by its own handler.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, is_request_type
+
+from skill.domain import dialog
+from skill.domain.content import Content
+from skill.domain.dialog import Pending, ReplyKind
+from skill.domain.state import DialogState
+from skill.domain.triage import Reply
+from skill.handlers import serious, slots
+from skill.handlers.common import Answer, IntentHandler, ask, load_state, tell
+from skill.handlers.countdown import count_again, countdown_answer, usual_seconds
+from skill.handlers.dialog import back_from_side, reask
+from skill.handlers.relief import first_step, next_step
+from skill.handlers.settings import confirm_forget, save_hold
+from skill.handlers.topics import medical_answer, more_items
+
+Action = Callable[[HandlerInput, Content, DialogState, ReplyKind], Answer]
+_TRIAGE = {"yes": Reply.YES, "no": Reply.NO, "unsure": Reply.UNSURE}
+
+
+def goodbye(content: Content) -> Answer:
+    return tell(DialogState(), content.prompts.general.goodbye)
+
+
+def wait_for_next(content: Content, state: DialogState) -> Answer:
+    prompts = content.prompts.relief
+    return ask(state.but(pending="next", misses=0), prompts.wait_for_next,
+               reprompt=prompts.next_reprompt)
+
+
+def on_check(handler_input: HandlerInput, content: Content, state: DialogState,
+             kind: ReplyKind) -> Answer:
+    if kind == "duration":
+        answered = serious.duration_reply(content, state, slots.heard(handler_input, "duration"))
+        return answered if answered is not None else on_miss(content, state)
+    return serious.reply(content, state, _TRIAGE[kind])
+
+
+def on_count(handler_input: HandlerInput, content: Content, state: DialogState,
+             kind: ReplyKind) -> Answer:
+    if kind == "no":
+        return wait_for_next(content, state)
+    plan = content.relief_plan(state.muscle)
+    if 0 <= state.step < len(plan) and plan[state.step].cue:
+        return countdown_answer(content, state, usual_seconds(content, state))
+    return next_step(content, state)
+
+
+def on_next(handler_input: HandlerInput, content: Content, state: DialogState,
+            kind: ReplyKind) -> Answer:
+    return next_step(content, state) if kind == "yes" else goodbye(content)
+
+
+def on_another_set(handler_input: HandlerInput, content: Content, state: DialogState,
+                   kind: ReplyKind) -> Answer:
+    return count_again(content, state) if kind == "yes" else wait_for_next(content, state)
+
+
+def on_start_over(handler_input: HandlerInput, content: Content, state: DialogState,
+                  kind: ReplyKind) -> Answer:
+    return first_step(content, state, state.muscle) if kind == "yes" else goodbye(content)
+
+
+def on_relief(handler_input: HandlerInput, content: Content, state: DialogState,
+              kind: ReplyKind) -> Answer:
+    return first_step(content, state, None) if kind == "yes" else goodbye(content)
+
+
+def on_more(handler_input: HandlerInput, content: Content, state: DialogState,
+            kind: ReplyKind) -> Answer:
+    return more_items(content, state) if kind == "yes" else goodbye(content)
+
+
+def on_forget(handler_input: HandlerInput, content: Content, state: DialogState,
+              kind: ReplyKind) -> Answer:
+    if kind == "unsure":
+        return reask(content, state)
+    return confirm_forget(handler_input, content, state, agreed=kind == "yes")
+
+
+def on_hold_time(handler_input: HandlerInput, content: Content, state: DialogState,
+                 kind: ReplyKind) -> Answer:
+    duration = slots.heard(handler_input, "duration")
+    if kind != "duration" or duration is None:
+        return back_from_side(content, state, content.prompts.general.okay)
+    return save_hold(handler_input, content, state, duration)
+
+
+def on_which_medical(handler_input: HandlerInput, content: Content, state: DialogState,
+                     kind: ReplyKind) -> Answer:
+    if kind != "name":
+        return back_from_side(content, state, content.prompts.general.okay)
+    found, unlisted = slots.medical(handler_input, content)
+    return medical_answer(content, state, found, unlisted)
+
+
+ACTIONS: dict[Pending, Action] = {
+    "check": on_check,
+    "count": on_count,
+    "next": on_next,
+    "another_set": on_another_set,
+    "start_over": on_start_over,
+    "relief": on_relief,
+    "more": on_more,
+    "forget": on_forget,
+    "hold_time": on_hold_time,
+    "which_medical": on_which_medical,
+}
+
+
+def on_miss(content: Content, state: DialogState) -> Answer:
+    """An unclear answer: the first time, how to get emergency help and the question again
+    in its short form; the second time, the question's rule (the check takes "not sure",
+    the cautious reading; a side prompt gives way to what lies beneath; anything else
+    gives way to the steer)."""
+    prompts = content.prompts.general
+    rule = dialog.after_miss(state.pending, state.misses)
+    if rule == "short":
+        return reask(content, state.but(misses=state.misses + 1), prompts.fallback_emergency,
+                     short=True)
+    if rule == "unsure":
+        return serious.reply(content, state, Reply.UNSURE)
+    waiting = dialog.question(state.pending)
+    if waiting is not None and waiting.side:
+        return back_from_side(content, state, prompts.fallback_emergency)
+    return reask(content, state.but(pending="none", question=None, misses=0),
+                 prompts.fallback_emergency, prompts.fallback)
+
+
+def claims(state: DialogState, kind: ReplyKind | None) -> bool:
+    """Whether a reply of `kind` belongs to the waiting question (see the module doc)."""
+    waiting = dialog.question(state.pending)
+    if waiting is None or kind is None:
+        return False
+    if kind == "miss" or dialog.accepts(state.pending, kind):
+        return True
+    return waiting.side and kind in ("yes", "no", "unsure")
+
+
+class PendingReplyHandler(IntentHandler):
+    """A reply to the question the skill is waiting on."""
+
+    intents = frozenset()
+
+    def _kind(self, handler_input: HandlerInput) -> ReplyKind | None:
+        return dialog.reply_kind(get_intent_name(handler_input), slots.filled(handler_input))
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not is_request_type("IntentRequest")(handler_input):
+            return False
+        return claims(load_state(handler_input), self._kind(handler_input))
+
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        kind = self._kind(handler_input)
+        if kind == "miss":
+            return on_miss(self.content, state)
+        if not dialog.accepts(state.pending, kind):  # a yes/no to a side prompt: set it aside
+            return back_from_side(self.content, state, self.content.prompts.general.okay)
+        return ACTIONS[state.pending](handler_input, self.content, state, kind)

@@ -1,0 +1,165 @@
+"""Red flags in everyday words, answered before anything else.
+
+The signs, their tiers and their answers are content/red_flags.toml; the precedence rules
+are `skill.domain.safety`. Here:
+- `RedFlagFirstHandler` (registered before every feature handler) claims any request whose
+  slots name a red flag, whatever the intent ("my swollen calf is cramping" heard as a
+  relief request): the red flag wins over whatever else was asked in the same breath;
+- SymptomIntent ("my chest feels tight", "a bee stung me", "is it a clot") gets the sign's
+  answer; SignAbsentIntent ("it's not swollen") may answer the check's question "no";
+- CrampDurationIntent ("it's been cramping for twenty five minutes") is an emergency at
+  the limit, else the relief steps with the emergency signs spelled out.
+Emergency and outside-the-articles answers start with the emergency line, end on it, are
+said in the normal voice and end the session; a doctor-first answer ends the session too,
+so no "yes" or "next" can lead into massage, heat or a stretch. Nothing about the sign is
+kept.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, is_request_type
+
+from skill.domain import triage
+from skill.domain.content import Content, Sign
+from skill.domain.countdown import readable_seconds
+from skill.domain.safety import cramp_too_long, is_red_flag, signs_in, strongest
+from skill.domain.state import DialogState
+from skill.handlers import serious, slots
+from skill.handlers.common import Answer, IntentHandler, tell
+from skill.handlers.dialog import carry_on, reask
+from skill.handlers.relief import first_step
+
+from skill.domain.content import LONG_CRAMP, STRONG_PAIN, UNKNOWN_SIGN_ANSWER
+#: Slot types whose words are never read for signs (a duration is ISO 8601).
+NOT_WORDS = frozenset({"duration"})
+
+
+def red_flag_answer(content: Content, sign: Sign) -> Answer:
+    """The answer for an emergency, outside or doctor sign: said alone, in the normal
+    voice, and the session ends (nothing about the sign is kept)."""
+    said = content.sign_answer(sign)
+    cited = tuple(sorted({*sign.sources, *said.sources}))
+    return tell(DialogState(sources=cited), said.text or "", urgent=True)
+
+
+def unknown_sign_answer(content: Content) -> Answer:
+    said = content.index.sign_answers[UNKNOWN_SIGN_ANSWER]
+    return tell(DialogState(sources=tuple(sorted(said.sources))), said.text or "", urgent=True)
+
+
+def relief_sign_answer(content: Content, state: DialogState, sign: Sign,
+                       muscle: str | None) -> Answer:
+    """A sign that is part of an ordinary cramp (or strong words for one). During the check
+    it is a side remark: said, then the question again. Otherwise soreness is said on its
+    own, and the others lead into the first relief step or follow it."""
+    said = content.sign_answer(sign)
+    cited = {*sign.sources, *said.sources}
+    if state.in_check or (said.text and not (said.lead or said.note)):
+        remark = said.text or said.note or f"{said.lead}."
+        return carry_on(content, state.but(sources=tuple(sorted(cited))), remark)
+    fresh = DialogState(last_speech=state.last_speech, last_reprompt=state.last_reprompt)
+    answer = first_step(content, fresh, muscle, lead=said.lead, note=said.note)
+    merged = tuple(sorted({*answer.state.sources, *cited}))
+    return replace(answer, state=answer.state.but(sources=merged))
+
+
+def sign_answer(content: Content, state: DialogState, sign: Sign, muscle: str | None) -> Answer:
+    if is_red_flag(sign):
+        return red_flag_answer(content, sign)
+    if sign.tier == "check":
+        if state.in_check:
+            return serious.ask_question(content, state)
+        return serious.start_check(content, state)
+    return relief_sign_answer(content, state, sign, muscle)
+
+
+def signs_named(handler_input: HandlerInput, content: Content) -> list[Sign]:
+    """Signs named in any slot of the request: a SIGN slot, or a sign phrase inside the
+    words of another slot."""
+    found: list[Sign] = []
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    for name in sorted(getattr(intent, "slots", None) or {}):
+        if name in NOT_WORDS:
+            continue
+        if name == "sign":
+            sign, _unknown = slots.sign(handler_input, content)
+            found += [sign] if sign else []
+        else:
+            found += signs_in(slots.heard(handler_input, name), content.index.sign_phrases)
+    return found
+
+
+class RedFlagFirstHandler(IntentHandler):
+    """Any intent whose slots name a red flag gets the red flag's answer. A negation
+    ("it's not swollen") is SignAbsentIntent's, never a red flag."""
+
+    intents = frozenset()
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not is_request_type("IntentRequest")(handler_input):
+            return False
+        if get_intent_name(handler_input) == "SignAbsentIntent":
+            return False
+        return is_red_flag(strongest(signs_named(handler_input, self.content)))
+
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        sign = strongest(signs_named(handler_input, self.content))
+        assert sign is not None  # can_handle found one
+        return red_flag_answer(self.content, sign)
+
+
+class SymptomIntentHandler(IntentHandler):
+    """"My calf is swollen", "a bee stung me", "there's a hard knot": the sign's answer. A
+    symptom the table doesn't know gets a doctor first (000: cramps with other symptoms)."""
+
+    intents = frozenset({"SymptomIntent"})
+
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        sign, unknown = slots.sign(handler_input, self.content)
+        if sign is None:
+            if unknown:
+                return unknown_sign_answer(self.content)
+            prompts = self.content.prompts.general
+            return reask(self.content, state, prompts.fallback_emergency)
+        muscle, _ = slots.muscle(handler_input, self.content)
+        return sign_answer(self.content, state, sign, muscle)
+
+
+class SignAbsentIntentHandler(IntentHandler):
+    """"It's not swollen", "I wasn't stung": a "no" to the check's question about that
+    sign; anywhere else, noted and the conversation carries on."""
+
+    intents = frozenset({"SignAbsentIntent"})
+
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        sign, _unknown = slots.sign(handler_input, self.content)
+        question = serious.current(self.content, state)
+        if sign is not None and question is not None and sign.question == question.id \
+                and state.pending == "check":
+            return serious.reply(self.content, state, triage.Reply.NO)
+        return carry_on(self.content, state, self.content.prompts.general.okay)
+
+
+class CrampDurationIntentHandler(IntentHandler):
+    """How long the cramp itself has lasted, said with a number. At the emergency limit:
+    the emergency answer, no countdown. During the check's question about it: the answer.
+    Otherwise the relief steps, with the emergency signs spelled out."""
+
+    intents = frozenset({"CrampDurationIntent"})
+
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        duration = slots.heard(handler_input, "duration")
+        seconds = readable_seconds(duration)
+        if cramp_too_long(seconds, self.content.index.emergency_minutes):
+            return red_flag_answer(self.content, self.content.index.signs[LONG_CRAMP])
+        if state.pending == "check":
+            answered = serious.duration_reply(self.content, state, duration)
+            if answered is not None:
+                return answered
+            return reask(self.content, state)
+        muscle, _ = slots.muscle(handler_input, self.content)
+        strong = self.content.index.signs[STRONG_PAIN]
+        return relief_sign_answer(self.content, state.but(question=None), strong, muscle)
+
