@@ -17,10 +17,10 @@ from skill.app import create_app
 from skill.domain import ssml
 from skill.domain.content import load_content
 from skill.domain.state import KEY
-from skill.handlers.builtins import NO_QUESTION
-from skill.handlers.common import STEER
-from skill.handlers.countdown import AGAIN_PROMPT
-from skill.handlers.relief import COUNT_PROMPT, NEXT_PROMPT
+from .words import NO_QUESTION
+from .words import STEER
+from .words import AGAIN_PROMPT
+from .words import COUNT_PROMPT, NEXT_PROMPT
 from skill.preferences import PREFERENCE_KEYS
 from skill.settings import PROJECT_ROOT, Settings
 

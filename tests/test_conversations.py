@@ -6,7 +6,7 @@ import pytest
 from skill import envelopes
 from skill.domain import ssml
 from skill.domain.content import load_content
-from skill.domain.countdown import HALFWAY, LAST_FIVE, RELEASE, TEN_LEFT
+from .words import HALFWAY, LAST_FIVE, RELEASE, TEN_LEFT
 from skill.domain.state import KEY
 from skill.handlers import HANDLED_INTENTS
 from skill.settings import PROJECT_ROOT

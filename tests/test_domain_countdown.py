@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from skill.domain import ssml
-from skill.domain.countdown import (
-    HALFWAY, LAST_FIVE, RELEASE, TEN_LEFT, hold_play_seconds, hold_time, plan_countdown,
-    spoken_duration)
+from skill.domain.countdown import hold_play_seconds, hold_time, plan_countdown, spoken_duration
+
+from .words import COUNTDOWN_WORDS, HALFWAY, LAST_FIVE, RELEASE, TEN_LEFT
 
 LIMITS = dict(default=30, minimum=10, maximum=120)
 
@@ -37,7 +37,7 @@ LIMITS = dict(default=30, minimum=10, maximum=120)
     ("PT", 30, "didn't catch"),
 ])
 def test_hold_time_clamps_and_explains(value, seconds, note) -> None:
-    result = hold_time(value, **LIMITS)
+    result = hold_time(value, **LIMITS, words=COUNTDOWN_WORDS)
     assert result.seconds == seconds
     if note is None:
         assert result.note is None
@@ -47,7 +47,7 @@ def test_hold_time_clamps_and_explains(value, seconds, note) -> None:
 
 @pytest.mark.parametrize("seconds", [10, 15, 30, 45, 60, 120])
 def test_hold_plays_for_the_requested_time(seconds) -> None:
-    plan = plan_countdown(seconds, "Hold the stretch.")
+    plan = plan_countdown(seconds, "Hold the stretch.", COUNTDOWN_WORDS)
     assert abs(hold_play_seconds(plan) - seconds) <= 2
     # measured again from the rendered SSML, the way a device would receive it
     rendered = ssml.speak(ssml.render(plan.hold))
@@ -77,7 +77,7 @@ def _spoken(plan) -> list[str]:
     (120, [HALFWAY, TEN_LEFT, *LAST_FIVE]),
 ])
 def test_checkpoints_in_order(seconds, expected) -> None:
-    assert _spoken(plan_countdown(seconds, "Hold.")) == expected
+    assert _spoken(plan_countdown(seconds, "Hold.", COUNTDOWN_WORDS)) == expected
 
 
 def _said_at(plan) -> dict[str, float]:
@@ -100,7 +100,7 @@ def _said_at(plan) -> dict[str, float]:
     (60, {HALFWAY: 30, TEN_LEFT: 50, "Five.": 55, "One.": 59}),
 ])
 def test_checkpoints_fall_at_their_moment(seconds, moments) -> None:
-    said_at = _said_at(plan_countdown(seconds, "Hold."))
+    said_at = _said_at(plan_countdown(seconds, "Hold.", COUNTDOWN_WORDS))
     for words, moment in moments.items():
         assert said_at[words] == pytest.approx(moment), words
 
@@ -109,7 +109,7 @@ def test_checkpoints_fall_at_their_moment(seconds, moments) -> None:
 def test_every_length_says_every_checkpoint_near_its_moment(seconds) -> None:
     """From 12 s up: halfway, ten seconds left and five-to-one, none dropped; each heard
     within a second of when it is true (a joined second part comes just after)."""
-    plan = plan_countdown(seconds, "Hold.")
+    plan = plan_countdown(seconds, "Hold.", COUNTDOWN_WORDS)
     said_at = _said_at(plan)
     true_at = {word: seconds - (5 - i) for i, word in enumerate(LAST_FIVE)}
     if seconds >= 12:
@@ -121,7 +121,7 @@ def test_every_length_says_every_checkpoint_near_its_moment(seconds) -> None:
 
 
 def test_plan_order_instruction_note_release() -> None:
-    plan = plan_countdown(45, "Pull your toes up.", "The longest count I do is 2 minutes.")
+    plan = plan_countdown(45, "Pull your toes up.", COUNTDOWN_WORDS, "The longest count I do is 2 minutes.")
     text = ssml.spoken_text(ssml.speak(ssml.render(plan.segments)))
     assert text.startswith("Pull your toes up. The longest count I do is 2 minutes. 45 seconds, starting now.")
     assert text.endswith(RELEASE)

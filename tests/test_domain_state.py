@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from skill.domain.state import KEY, Conversation
+from skill.domain.state import KEY, DialogState
 
-FRESH = Conversation()
+FRESH = DialogState()
 
 
 @pytest.mark.parametrize("attributes", [
@@ -29,24 +29,24 @@ FRESH = Conversation()
     {KEY: {"last_speech": "x" * 9000}},
 ])
 def test_unusable_attributes_give_a_fresh_state(attributes) -> None:
-    assert Conversation.from_attributes(attributes) == FRESH
+    assert DialogState.from_attributes(attributes) == FRESH
 
 
 def test_unknown_and_missing_keys_are_tolerated() -> None:
-    state = Conversation.from_attributes({KEY: {"flow": "relief", "step": 2, "colour": "blue"}})
+    state = DialogState.from_attributes({KEY: {"flow": "relief", "step": 2, "colour": "blue"}})
     assert (state.flow, state.step, state.pending, state.replies) == ("relief", 2, "none", ())
 
 
 def test_round_trip_leaves_other_features_keys_alone() -> None:
     attributes = {"quiet": True}
-    state = Conversation(flow="serious", replies=("no", "unsure"), hold=45, muscle="CALF")
+    state = DialogState(flow="serious", replies=("no", "unsure"), hold=45, muscle="CALF")
     state.save(attributes)
     assert attributes["quiet"] is True
-    assert Conversation.from_attributes(attributes) == state
+    assert DialogState.from_attributes(attributes) == state
 
 
 def test_saved_state_holds_only_conversation_positions() -> None:
     attributes: dict = {}
-    Conversation(flow="relief", step=1).save(attributes)
+    DialogState(flow="relief", step=1).save(attributes)
     assert set(attributes[KEY]) <= {"v", "flow", "muscle", "step", "pending", "replies", "hold",
                                     "last_speech", "last_reprompt"}

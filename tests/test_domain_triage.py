@@ -1,4 +1,5 @@
-"""The serious-check state machine: every path, as a table."""
+"""The serious-check state machine: every path, as a table. The state is only the
+question's index: the check keeps no answers."""
 from __future__ import annotations
 
 import itertools
@@ -6,81 +7,83 @@ import itertools
 import pytest
 
 from skill.domain.triage import (
-    Ask, Done, Kind, Outcome, Reply, duration_reply, evaluate, is_urgent, validate)
+    Ask, CheckResult, Done, Kind, Reply, answer, duration_reply, is_urgent, validate)
 
 E, D = Kind.EMERGENCY, Kind.DOCTOR
 Y, N, U = Reply.YES, Reply.NO, Reply.UNSURE
-KINDS = (E, E, D, D, D)
+KINDS = (E, E, E, D, D)
 
 
-@pytest.mark.parametrize("replies, verdict", [
-    # start
-    ((), Ask(0)),
-    # emergency signs first: any yes ends at once
-    ((Y,), Done(Outcome.EMERGENCY)),
-    ((N, Y), Done(Outcome.EMERGENCY)),
-    # no emergency sign: on to the doctor questions
-    ((N,), Ask(1)),
-    ((N, N), Ask(2)),
-    ((N, N, Y), Done(Outcome.DOCTOR)),
-    ((N, N, N, Y), Done(Outcome.DOCTOR)),
-    ((N, N, N, N, Y), Done(Outcome.DOCTOR)),
-    # "not sure" on a doctor question is read cautiously: see a doctor
-    ((N, N, U), Done(Outcome.DOCTOR)),
-    ((N, N, N, N, U), Done(Outcome.DOCTOR)),
-    # "not sure" on an emergency question: the cautious WATCH at once, no more questions
-    ((U,), Done(Outcome.WATCH)),
-    ((N, U), Done(Outcome.WATCH)),
-    ((U, Y), Done(Outcome.WATCH)),
-    ((U, N, N, N, N), Done(Outcome.WATCH)),
-    # all clear
-    ((N, N, N, N), Ask(4)),
-    ((N, N, N, N, N), Done(Outcome.REASSURE)),
-    # replies beyond the last question are ignored
-    ((N, N, N, N, N, Y), Done(Outcome.REASSURE)),
+@pytest.mark.parametrize("index, reply, verdict", [
+    # emergency signs first: a yes ends at once
+    (0, Y, Done(CheckResult.EMERGENCY)),
+    (1, Y, Done(CheckResult.EMERGENCY)),
+    (2, Y, Done(CheckResult.EMERGENCY)),
+    # "not sure" on an emergency question: the cautious WATCH at once
+    (0, U, Done(CheckResult.WATCH)),
+    (2, U, Done(CheckResult.WATCH)),
+    # no: the next question
+    (0, N, Ask(1)),
+    (2, N, Ask(3)),
+    (3, N, Ask(4)),
+    # doctor questions: yes or not sure (the cautious reading) is a doctor
+    (3, Y, Done(CheckResult.DOCTOR)),
+    (4, U, Done(CheckResult.DOCTOR)),
+    # no to the last question: all clear
+    (4, N, Done(CheckResult.REASSURE)),
+    # a stale or tampered index starts again
+    (9, Y, Ask(0)),
+    (-1, N, Ask(0)),
 ])
-def test_paths(replies, verdict) -> None:
-    assert evaluate(KINDS, replies) == verdict
+def test_paths(index, reply, verdict) -> None:
+    assert answer(KINDS, index, reply) == verdict
 
 
-def test_every_reply_sequence_ends_within_the_questions() -> None:
-    """Exhaustive: whatever is answered, the check ends after at most len(kinds) replies,
-    it ends right at the first reply that is not a "no" (a "yes" or "not sure" on an
-    emergency sign is never followed by another question), and "all no" is the only way
-    to REASSURE."""
+def run(replies: tuple[Reply, ...]) -> Done:
+    """Walk the check with `replies` from the first question."""
+    index = 0
+    for said in replies:
+        verdict = answer(KINDS, index, said)
+        if isinstance(verdict, Done):
+            return verdict
+        index = verdict.index
+    raise AssertionError("the check did not end")
+
+
+def test_every_reply_sequence_ends_at_the_first_reply_that_is_not_no() -> None:
+    """Exhaustive: the first "yes" or "not sure" decides; "all no" is the only way to
+    REASSURE."""
     for replies in itertools.product((Y, N, U), repeat=len(KINDS)):
-        verdicts = [evaluate(KINDS, replies[:n]) for n in range(len(KINDS) + 1)]
-        assert isinstance(verdicts[-1], Done)
-        first_done = next(v for v in verdicts if isinstance(v, Done))
-        first_not_no = next((n for n, r in enumerate(replies) if r is not N), None)
-        if first_not_no is not None:
-            assert verdicts.index(first_done) == first_not_no + 1
-            expected = {(E, Y): Outcome.EMERGENCY, (E, U): Outcome.WATCH}.get(
-                (KINDS[first_not_no], replies[first_not_no]), Outcome.DOCTOR)
-            assert first_done.outcome is expected
-        if first_done.outcome is Outcome.REASSURE:
-            assert set(replies) == {N}
+        first = next((n for n, r in enumerate(replies) if r is not N), None)
+        result = run(replies).result
+        if first is None:
+            assert result is CheckResult.REASSURE
+        else:
+            expected = {(E, Y): CheckResult.EMERGENCY, (E, U): CheckResult.WATCH}.get(
+                (KINDS[first], replies[first]), CheckResult.DOCTOR)
+            assert result is expected
 
 
-@pytest.mark.parametrize("outcome, urgent", [
-    (Outcome.EMERGENCY, True), (Outcome.WATCH, True),
-    (Outcome.DOCTOR, False), (Outcome.REASSURE, False),
+@pytest.mark.parametrize("result, urgent", [
+    (CheckResult.EMERGENCY, True), (CheckResult.WATCH, True),
+    (CheckResult.DOCTOR, False), (CheckResult.REASSURE, False),
 ])
-def test_outcomes_naming_the_emergency_number_are_urgent(outcome, urgent) -> None:
-    assert is_urgent(outcome) is urgent
+def test_results_naming_the_emergency_number_are_urgent(result, urgent) -> None:
+    assert is_urgent(result) is urgent
 
 
 @pytest.mark.parametrize("over_minutes, seconds, reply", [
-    # a question about how long it has lasted: over the threshold is a yes
+    # a question about how long it has lasted: at or over the limit is a yes (cautious)
     (10, 15 * 60, Y),
     (10, 10 * 60 + 1, Y),
+    (10, 10 * 60, Y),
     (10, 2 * 3600, Y),
-    # at or under it is a no
-    (10, 10 * 60, N),
+    # under it is a no
+    (10, 10 * 60 - 1, N),
     (10, 5 * 60, N),
     (10, 45, N),
-    (1, 61, Y),
-    (1, 60, N),
+    (1, 60, Y),
+    (1, 59, N),
     # any other question: a time answers nothing (ask again)
     (None, 15 * 60, None),
     (None, 45, None),
@@ -92,8 +95,8 @@ def test_a_length_of_time_as_an_answer(over_minutes, seconds, reply) -> None:
 
 
 def test_a_single_doctor_question_list_works() -> None:
-    assert evaluate((D,), ()) == Ask(0)
-    assert evaluate((D,), (N,)) == Done(Outcome.REASSURE)
+    assert answer((D,), 0, N) == Done(CheckResult.REASSURE)
+    assert answer((D,), 0, Y) == Done(CheckResult.DOCTOR)
 
 
 @pytest.mark.parametrize("kinds, message", [

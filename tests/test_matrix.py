@@ -22,12 +22,13 @@ from skill import envelopes
 from skill.app import create_app
 from skill.domain import ssml
 from skill.domain.content import load_content
-from skill.domain.countdown import RELEASE, spoken_duration
-from skill.domain.state import KEY, VERSION, Conversation
-from skill.handlers.builtins import (
-    NO_QUESTION, NOT_UNDERSTOOD, NOTHING_PAUSED, NOTHING_TO_REPEAT, PAUSED)
-from skill.handlers.common import STEER
-from skill.handlers.relief import FIRST_STEP_LEAD, UNKNOWN_MUSCLE_LEAD
+from skill.domain.countdown import spoken_duration
+
+from .words import RELEASE
+from skill.domain.state import KEY, VERSION, DialogState
+from .words import FALLBACK_EMERGENCY, NO_QUESTION, NOTHING_PAUSED, NOTHING_TO_REPEAT, PAUSED
+from .words import STEER
+from .words import FIRST_STEP_LEAD, UNKNOWN_MUSCLE_LEAD
 from skill.preferences import SESSION_KEY as PREFERENCES_KEY
 from skill.settings import PROJECT_ROOT, Settings
 
@@ -131,7 +132,7 @@ class Point:
 
     @property
     def state(self) -> Conversation:
-        return Conversation.from_attributes(self.attributes)
+        return DialogState.from_attributes(self.attributes)
 
 
 def drive(client, script: list[Callable[[], dict[str, Any]]]) -> Point:
@@ -187,7 +188,7 @@ SCENES: dict[str, Scene] = {
     "after a side answer to a countdown": Scene([intent("StretchTimerIntent"), intent("SourcesIntent")],
                                                 lambda s: s.flow == "relief" and s.pending == "none"),
     "after help": Scene([intent("AMAZON.HelpIntent")], lambda s: s.pending == "none" and bool(s.last_speech)),
-    "after the session ended": Scene([launch, NEXT, session_ended], lambda s: s == Conversation()),
+    "after the session ended": Scene([launch, NEXT, session_ended], lambda s: s == DialogState()),
 }
 #: Beside the scenes: a session without an attributes key, and no session object at all.
 NO_ATTRIBUTES = "no session attributes at all"

@@ -28,7 +28,8 @@ from skill.preferences import (
     save_preferences,
     update_preferences,
 )
-from skill.preferences_handlers import QuietVoiceInterceptor, SkillDisabledEventHandler
+from skill.handlers.interceptors import QuietVoiceInterceptor
+from skill.handlers.preferences import SkillDisabledEventHandler
 from skill.settings import Settings
 
 ALICE = "amzn1.ask.account.ALICE" + "A" * 40

@@ -9,10 +9,10 @@ import pytest
 
 from skill.app import create_app
 from skill.domain.content import load_content
-from skill.handlers.builtins import NO_PROBLEM, NO_QUESTION
-from skill.handlers.common import STEER
-from skill.handlers.resume import FORGET_PROMPT
-from skill.handlers.serious import ANSWER_LEAD
+from .words import NO_PROBLEM, NO_QUESTION
+from .words import STEER
+from .words import FORGET_PROMPT
+from .words import ANSWER_LEAD
 from skill.settings import PROJECT_ROOT, Settings
 
 from .conversation import Talk

@@ -20,7 +20,7 @@ from typing import Any
 
 from skill.app import SAFETY_NET_SPEECH
 from skill.domain import ssml
-from skill.handlers.interceptors import TROUBLE
+from .words import TROUBLE
 
 from .ssml_checks import response_problems
 
