@@ -21,12 +21,15 @@ ITEMS_PER_TURN = 2
 LISTED = "The articles I use name {names} among the {kind} linked to leg cramps."
 KIND_WORDS = {"medicine": "medicines", "condition": "conditions"}
 BOTH_KINDS = "medicines and conditions"
-NOT_LISTED = "The articles I use don't list that, so I can't say."
 WHICH_ONE = "Which medicine or condition? Ask, for example, can statins cause cramps."
 WHICH_ONE_REPROMPT = "Name a medicine or condition, for example, is it my diabetes?"
 NO_SOURCES = "I haven't told you anything from my articles yet."
 FROM_ONE = "That came from {first}."
 FROM_MANY = "That came from {count} articles: {rest}; and {last}."
+SEARCHED_ALL = "I looked in all {count} of my articles and none of them lists it: {rest}; and {last}."
+#: Kept in the state's sources beside the article ids after a "not listed" answer, so that
+#: "where is that from?" says every article was searched. Says nothing about what was asked.
+SEARCHED = "searched"
 COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
 
 
@@ -78,21 +81,23 @@ class CausesIntentHandler(IntentHandler):
 # -- medicines and conditions ---------------------------------------------------------------
 
 def medical_from_slot(handler_input: HandlerInput, content: Content, kind: str
-                      ) -> tuple[Named | None, bool]:
-    """(the listed item, whether the user named something the articles don't list).
-    Entity resolution first (ER_SUCCESS_MATCH), then the raw words against the lists;
-    anything else is unlisted, never a near guess."""
+                      ) -> tuple[tuple[str, Named] | None, bool]:
+    """((kind, listed item), whether the user named something the articles don't list).
+    Entity resolution first (ER_SUCCESS_MATCH), then the raw words; both look in the
+    medicine and the condition list, whichever slot heard the name ("I'm on dialysis"
+    fills the medicine slot with a listed condition). Anything else is unlisted, never a
+    near guess."""
     slot = slot_of(handler_input, kind)
     if slot is None:
         return None, False
     for item_id in resolved_ids(slot):
-        item = content.medical_item(kind, item_id)
-        if item:
-            return item, False
+        found = content.find_medical_id(item_id, kind)
+        if found:
+            return found, False
     heard = getattr(slot, "value", None)
     heard = heard if isinstance(heard, str) and heard.strip() else None
-    item = content.medical_from_phrase(kind, heard)
-    return item, item is None and heard is not None
+    found = content.find_medical(heard, kind)
+    return found, found is None and heard is not None
 
 
 def listed_sentence(found: dict[str, Named]) -> str:
@@ -108,16 +113,19 @@ def medical_answer(content: Content, state: Conversation, found: dict[str, Named
     advice never to stop a medicine alone (for a condition, also to talk to the doctor
     about the cramps); then back to where the user was."""
     medical = content.medical
-    advice = medical.condition_advice if "condition" in found else medical.advice
+    if "condition" in found:
+        advice, advice_sources = medical.condition_advice.text, medical.condition_advice.sources
+    else:
+        advice, advice_sources = medical.advice.text, ()  # editorial: cites no article
     if found:
         sentence = listed_sentence(found)
-        cited = {s for item in found.values() for s in item.sources}
+        cited = {s for item in found.values() for s in item.sources} | set(advice_sources)
     elif unlisted:
-        sentence, cited = NOT_LISTED, set()
+        # Every article was searched: "where is that from?" names all of them.
+        sentence, cited = medical.unlisted.text, {*content.sources, SEARCHED}
     else:
         return ask(state, WHICH_ONE, reprompt=WHICH_ONE_REPROMPT)
-    cited |= set(advice.sources)
-    return carry_on(content, state.but(sources=tuple(sorted(cited))), sentence, advice.text)
+    return carry_on(content, state.but(sources=tuple(sorted(cited))), sentence, advice)
 
 
 class MedicationIntentHandler(IntentHandler):
@@ -126,10 +134,11 @@ class MedicationIntentHandler(IntentHandler):
     def answer(self, handler_input: HandlerInput, state: Conversation) -> Answer:
         found: dict[str, Named] = {}
         unlisted = False
-        for kind in ("medicine", "condition"):
-            item, unknown = medical_from_slot(handler_input, self.content, kind)
-            if item:
-                found[kind] = item
+        for slot_kind in ("medicine", "condition"):
+            match, unknown = medical_from_slot(handler_input, self.content, slot_kind)
+            if match:
+                kind, item = match
+                found.setdefault(kind, item)
             unlisted = unlisted or unknown
         return medical_answer(self.content, state, found, unlisted)
 
@@ -137,14 +146,17 @@ class MedicationIntentHandler(IntentHandler):
 # -- where is that from? --------------------------------------------------------------------
 
 def sources_sentence(content: Content, ids: tuple[str, ...]) -> str | None:
-    """The articles behind an answer, by title and publisher; None when there are none."""
-    named = [f"{s.title}, from {s.publisher}" for s in content.sources_of(ids)]
+    """The articles behind an answer, by title and publisher (or author); after a "not
+    listed" answer, that all of them were searched. None when there are none."""
+    named = [s.citation for s in content.sources_of(ids)]
     if not named:
         return None
+    count = COUNT_WORDS.get(len(named), str(len(named)))
+    if SEARCHED in ids and len(named) > 1:
+        return SEARCHED_ALL.format(count=count, rest="; ".join(named[:-1]), last=named[-1])
     if len(named) == 1:
         return FROM_ONE.format(first=named[0])
-    return FROM_MANY.format(count=COUNT_WORDS.get(len(named), str(len(named))),
-                            rest="; ".join(named[:-1]), last=named[-1])
+    return FROM_MANY.format(count=count, rest="; ".join(named[:-1]), last=named[-1])
 
 
 def sources_answer(content: Content, state: Conversation) -> Answer:
