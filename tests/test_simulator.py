@@ -356,7 +356,7 @@ def test_simulate_runs_the_night_script_in_process(capsys):
     assert "40 seconds, starting now" in turns[17]
     assert "don't list that" in turns[19] and "talking to your doctor" in turns[19]
     assert "heard: ReliefStepsIntent muscle=THIGH (exact)" in turns[31]
-    assert "front of the thigh, bend your knee" in turns[31] and "reach for your toes" in turns[31]
+    assert "Front of the thigh: bend your knee" in turns[31] and "back of the thigh: keep the leg straight" in turns[31]
     assert "no match" in turns[32] and "No special stretch for that one" in turns[32]
     assert "toward your shin" not in turns[32]
 

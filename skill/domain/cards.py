@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from skill.domain.content import Content
+from skill.domain.content import EMERGENCY_SIGNS, Content
 
 #: Alexa's limit for a card's title and text together.
 MAX_CARD_CHARS = 8_000
@@ -29,8 +29,8 @@ class Card:
 
 
 def source_lines(content: Content, ids: Iterable[str]) -> list[str]:
-    """One line per article: "Title (publisher)"."""
-    return [f"- {s.title} ({s.publisher})" for s in content.sources_of(ids)]
+    """One line per article, as the skill names it: its title and who put it out."""
+    return [f"- {s.citation}" for s in content.sources_of(ids)]
 
 
 def _with_sources(content: Content, title: str, body: list[str], ids: Iterable[str]) -> Card:
@@ -40,14 +40,20 @@ def _with_sources(content: Content, title: str, body: list[str], ids: Iterable[s
 
 
 def relief_card(content: Content, muscle_id: str | None) -> Card:
-    """Every relief step for a muscle, numbered, with their cautions and sources."""
+    """The emergency signs first, then every relief step for a muscle, numbered, each
+    with its cautions (a caution that limits a step comes before it), and the sources.
+    The emergency signs are on the card once: at the top, not again in the steps."""
     muscle = content.muscle(muscle_id)
     title = f"{RELIEF_TITLE}: {muscle.name}" if muscle else RELIEF_TITLE
-    lines: list[str] = []
-    cited: set[str] = set(content.serious.disclaimer.sources)
+    signs = content.caution(EMERGENCY_SIGNS)
+    lines: list[str] = [signs.text, ""] if signs else []
+    cited: set[str] = {*content.serious.disclaimer.sources, *(signs.sources if signs else ())}
     for number, step in enumerate(content.relief_plan(muscle_id), start=1):
         caution = content.caution(step.caution)
-        lines.append(f"{number}. {step.text}" + (f" {caution.text}" if caution else ""))
+        text = step.text
+        if signs and step.first == EMERGENCY_SIGNS:
+            text = text.removeprefix(signs.text).lstrip()
+        lines.append(f"{number}. {text}" + (f" {caution.text}" if caution else ""))
         cited.update(step.sources, caution.sources if caution else ())
     lines.append(content.relief.closing.text)
     cited.update(content.relief.closing.sources)

@@ -30,6 +30,11 @@ GENERAL = "GENERAL"
 OTHER = "OTHER"
 #: Stretch keys that are not MUSCLE ids.
 STRETCH_KEYS = (GENERAL, OTHER)
+#: The [[caution]] in relief.toml with the emergency signs: the first line of the relief
+#: card, and said once in the spoken steps.
+EMERGENCY_SIGNS = "emergency_signs"
+#: Every emergency line starts with the instruction itself.
+EMERGENCY_START = "call your local emergency number"
 #: The triage may ask at most this many questions.
 MAX_QUESTIONS = 5
 #: A duration threshold on a question is at most a day.
@@ -45,10 +50,28 @@ class _Strict(Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class Source(_Strict):
+    """One source article. Named by its own title in full, or, when it has none, by a
+    description (`untitled`); and by its publisher or, failing that, its author."""
+
     id: NonEmpty
     file: NonEmpty
-    title: NonEmpty
-    publisher: NonEmpty
+    title: NonEmpty | None = None
+    untitled: NonEmpty | None = None
+    publisher: NonEmpty | None = None
+    author: NonEmpty | None = None
+
+    @property
+    def citation(self) -> str:
+        """How the skill names the article, in speech and on cards, e.g.
+        ``"Home Remedies to Get Rid of Leg Cramps", from LIVESTRONG.COM`` or
+        ``a Healthline article on leg cramp remedies`` (a description already says who)."""
+        if self.title is None:
+            return self.untitled or self.id
+        if self.publisher:
+            return f'"{self.title}", from {self.publisher}'
+        if self.author:
+            return f'"{self.title}", by {self.author}'
+        return f'"{self.title}"'
 
 
 class Line(_Strict):
@@ -56,6 +79,14 @@ class Line(_Strict):
 
     text: NonEmpty
     sources: SourceIds
+
+
+class Editorial(_Strict):
+    """A line that cites no article: it only refers (to a doctor) or holds back, never
+    diagnoses. `why` says why it is needed; README lists every one."""
+
+    text: NonEmpty
+    why: NonEmpty
 
 
 class Item(_Strict):
@@ -75,13 +106,15 @@ class Stretch(_Strict):
 
 
 class Step(_Strict):
-    """One relief step. `cue` (when set) is what the countdown says to hold it."""
+    """One relief step. `cue` (when set) is what the countdown says to hold it; `first`
+    and `caution` are ids of [[caution]]s said right before and right after it."""
 
     id: NonEmpty
     text: NonEmpty
     sources: SourceIds
     cue: str | None = None
     caution: str | None = None
+    first: str | None = None
 
 
 class Muscle(_Strict):
@@ -128,6 +161,9 @@ class ReliefFile(_Strict):
     step: Annotated[tuple[Step, ...], Meta(min_length=1)]
     caution: tuple[Item, ...]
     closing: Line
+    #: What to expect after a cramp (the muscle can stay sore for hours): for any answer
+    #: that needs to tell leftover soreness from a cramp that lasts.
+    soreness: Line
 
 
 class CountdownFile(_Strict):
@@ -164,11 +200,13 @@ class CausesFile(_Strict):
 
 
 class MedicalFile(_Strict):
-    #: Said with every medicine answer: never stop a medicine alone.
-    advice: Line
+    #: Said with every medicine answer: never stop a medicine alone (editorial).
+    advice: Editorial
     #: Said instead when a condition is named: see the doctor about the cramps, and the
     #: advice above, in one sentence.
     condition_advice: Line
+    #: Said when a name is on neither list (editorial: holds back and refers).
+    unlisted: Editorial
     medicine: Annotated[tuple[Named, ...], Meta(min_length=1)]
     condition: Annotated[tuple[Named, ...], Meta(min_length=1)]
 
@@ -213,6 +251,8 @@ class SignAnswer(_Cited):
     text: str | None = None
     lead: str | None = None
     note: str | None = None
+    #: A relief.toml caution said as the note (the emergency signs, kept in one place).
+    note_caution: str | None = None
     ends: bool = False
 
 
@@ -251,7 +291,6 @@ class SideFile(_Strict):
     pregnancy_magnesium: SideLine
     pregnancy_other: SideLine
     child: SideLine
-    signs: SideLine
     goodbye: SideLine
     remedy: Annotated[tuple[Remedy, ...], Meta(min_length=1)]
     person: Annotated[tuple[Person, ...], Meta(min_length=1)]
@@ -344,13 +383,12 @@ class TopicPrompts(_Strict):
     medicines: NonEmpty
     conditions: NonEmpty
     both_kinds: NonEmpty
-    not_listed: NonEmpty
     which_one: NonEmpty
     which_one_reprompt: NonEmpty
     no_sources: NonEmpty
     from_one: NonEmpty
     from_many: NonEmpty
-    from_article: NonEmpty
+    searched_all: NonEmpty
 
 
 class PromptsFile(_Strict):
@@ -373,7 +411,7 @@ PROMPT_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "topics.listed": frozenset({"names", "kind"}),
     "topics.from_one": frozenset({"first"}),
     "topics.from_many": frozenset({"count", "rest", "last"}),
-    "topics.from_article": frozenset({"title", "publisher"}),
+    "topics.searched_all": frozenset({"count", "rest", "last"}),
 }
 
 
@@ -411,11 +449,22 @@ def _phrase_table(records: Iterable[Any]) -> dict[str, Any]:
     return table
 
 
-def _relief_plan(stretch: Stretch, steps: tuple[Step, ...]) -> tuple[Step, ...]:
-    """A muscle's steps, in order: its stretch first, then the general steps."""
+def _relief_plan(stretch: Stretch, steps: tuple[Step, ...],
+                 cautions: dict[str, Item]) -> tuple[Step, ...]:
+    """A muscle's steps, in order: its stretch first, then the general steps. A step
+    with a `first` caution is said (and shown) caution first: its text starts with the
+    caution's, and it cites both."""
     first = Step(id=f"stretch_{stretch.muscle.lower()}", text=stretch.text,
                  sources=stretch.sources, cue=stretch.cue, caution=stretch.caution)
-    return (first, *steps)
+    return (first, *(_caution_first(step, cautions) for step in steps))
+
+
+def _caution_first(step: Step, cautions: dict[str, Item]) -> Step:
+    before = cautions.get(step.first) if step.first else None
+    if before is None:
+        return step
+    return msgspec.structs.replace(step, text=f"{before.text} {step.text}",
+                                   sources=tuple(sorted({*before.sources, *step.sources})))
 
 
 def _sign_phrases(signs: Iterable[Sign]) -> dict[str, Sign]:
@@ -432,12 +481,14 @@ def build_index(muscles: tuple[Muscle, ...], relief: ReliefFile, serious: Seriou
                 medical: MedicalFile, red_flags: RedFlagsFile, side: SideFile) -> ContentIndex:
     stretches = {s.muscle: s for s in relief.stretch}
     lists = {"medicine": medical.medicine, "condition": medical.condition}
+    cautions = {c.id: c for c in relief.caution}
     return ContentIndex(
         muscles={m.id: m for m in muscles},
         muscle_phrases=_phrase_table(muscles),
         stretches=stretches,
-        plans={key: _relief_plan(stretch, relief.step) for key, stretch in stretches.items()},
-        cautions={c.id: c for c in relief.caution},
+        plans={key: _relief_plan(stretch, relief.step, cautions)
+               for key, stretch in stretches.items()},
+        cautions=cautions,
         outcomes={o.id: o for o in serious.outcome},
         emergency_minutes=min((q.over_minutes for q in serious.question
                                if q.kind == "emergency" and q.over_minutes), default=None),
@@ -525,6 +576,10 @@ class Content(Struct, frozen=True):
     def sign_answer(self, sign: Sign) -> SignAnswer:
         return self.index.sign_answers[sign.answer]
 
+    def sign_note(self, answer: SignAnswer) -> Item | None:
+        """The caution a relief answer says as its note, if it names one."""
+        return self.caution(answer.note_caution)
+
     def remedy_from_phrase(self, phrase: str | None) -> Remedy | None:
         return self.index.remedy_phrases.get(_normalise(phrase))
 
@@ -534,16 +589,6 @@ class Content(Struct, frozen=True):
     def person_from_phrase(self, phrase: str | None) -> Person | None:
         return self.index.person_phrases.get(_normalise(phrase))
 
-    def medical_from_any_list(self, phrase: str | None) -> Named | None:
-        """A medicine or condition by name, looked up in both lists (a name can reach the
-        skill in either slot); None when neither lists it."""
-        return (self.medical_from_phrase("medicine", phrase)
-                or self.medical_from_phrase("condition", phrase))
-
-    def medical_kind(self, item: Named) -> str:
-        """"medicine" or "condition": the list that names `item`."""
-        return "medicine" if item.id in self.index.medical.get("medicine", {}) else "condition"
-
     def remedy(self, remedy_id: str | None) -> Remedy | None:
         return next((r for r in self.side.remedy if r.id == remedy_id), None)
 
@@ -552,9 +597,37 @@ class Content(Struct, frozen=True):
         section, _, name = key.partition(".")
         return getattr(getattr(self.prompts, section), name)
 
+    def find_medical(self, phrase: str | None, heard_as: str = "medicine"
+                     ) -> tuple[str, Named] | None:
+        """(kind, item) for a medicine or condition named in either slot: `heard_as`
+        (the slot's kind) is looked up first, then the other list, because people say
+        "I'm on dialysis" or "can diabetes cause cramps" in whichever words come. The
+        item's `name` is the article's own term. None when neither list has it."""
+        for kind in _kinds_from(heard_as):
+            item = self.medical_from_phrase(kind, phrase)
+            if item:
+                return kind, item
+        return None
+
+    def find_medical_id(self, item_id: str | None, heard_as: str = "medicine"
+                        ) -> tuple[str, Named] | None:
+        """(kind, item) for an id (an entity-resolution match) from either list."""
+        for kind in _kinds_from(heard_as):
+            item = self.medical_item(kind, item_id)
+            if item:
+                return kind, item
+        return None
+
     def sources_of(self, ids: Iterable[str]) -> list[Source]:
         """The articles behind some source ids, in id order, without repeats."""
         return [self.sources[i] for i in sorted(set(ids)) if i in self.sources]
+
+
+MEDICAL_KINDS = ("medicine", "condition")
+
+
+def _kinds_from(first: str) -> tuple[str, ...]:
+    return (first, *(kind for kind in MEDICAL_KINDS if kind != first))
 
 
 def _normalise(phrase: str | None) -> str:
@@ -665,6 +738,11 @@ def _check(folder: Path, content: Content) -> Iterator[str]:
     """Cross-file rules the schema alone cannot express."""
     where = {name: f"{folder.name}/{name}" for name in FILES}
     yield from _duplicates(where["sources.toml"], "source", [s.id for s in content.sources.values()])
+    for index, source in enumerate(content.sources.values()):
+        if (source.title is None) == (source.untitled is None):
+            yield f"{where['sources.toml']}: source[{index}]: needs either a title or an untitled description"
+        if source.publisher is None and source.author is None:
+            yield f"{where['sources.toml']}: source[{index}]: needs a publisher or an author"
     for file_name, path, item in sourced_items(content):
         for index, source_id in enumerate(item.sources):
             if source_id not in content.sources:
@@ -690,6 +768,18 @@ def _check(folder: Path, content: Content) -> Iterator[str]:
         for index, record in enumerate(records):
             if record.caution is not None and record.caution not in caution_ids:
                 yield f"{where['relief.toml']}: {group}[{index}].caution: unknown caution '{record.caution}'"
+    for index, step in enumerate(content.relief.step):
+        if step.first is not None and step.first not in caution_ids:
+            yield f"{where['relief.toml']}: step[{index}].first: unknown caution '{step.first}'"
+    signs = content.caution(EMERGENCY_SIGNS)
+    if signs is None:
+        yield f"{where['relief.toml']}: caution: no caution with id '{EMERGENCY_SIGNS}'"
+    elif not signs.text.lower().startswith(EMERGENCY_START):
+        yield (f"{where['relief.toml']}: caution '{EMERGENCY_SIGNS}': must start with "
+               f"'Call your local emergency number'")
+    elif [s.first for s in content.relief.step].count(EMERGENCY_SIGNS) != 1:
+        yield (f"{where['relief.toml']}: step: exactly one step must say '{EMERGENCY_SIGNS}' "
+               f"first (the signs are said once in the steps)")
     # countdown
     count = content.countdown
     if not count.min_seconds <= count.default_seconds <= count.max_seconds:
@@ -707,7 +797,7 @@ def _check(folder: Path, content: Content) -> Iterator[str]:
         if needed not in outcome_ids:
             yield f"{where['serious.toml']}: outcome: no outcome with id '{needed}'"
     for index, outcome in enumerate(serious.outcome):
-        if outcome.id == "emergency" and not outcome.text.lower().startswith("call your local emergency number"):
+        if outcome.id == "emergency" and not outcome.text.lower().startswith(EMERGENCY_START):
             yield f"{where['serious.toml']}: outcome[{index}].text: must start with 'Call your local emergency number'"
     # medicines and conditions: the condition answer still carries the medicine advice
     medical = content.medical
@@ -723,6 +813,16 @@ def _check(folder: Path, content: Content) -> Iterator[str]:
     yield from _duplicates(where["causes.toml"], "cause", [c.id for c in content.causes.cause])
     yield from _duplicates(where["medical.toml"], "medicine", [m.id for m in content.medical.medicine])
     yield from _duplicates(where["medical.toml"], "condition", [c.id for c in content.medical.condition])
+    # a phrase must lead to one item only, across both lists (they are searched together)
+    owner: dict[str, str] = {}
+    for kind, items in (("medicine", content.medical.medicine),
+                        ("condition", content.medical.condition)):
+        for item in items:
+            for phrase in {_normalise(p) for p in (item.id, item.name, *item.synonyms)}:
+                if phrase in owner and owner[phrase] != item.id:
+                    yield (f"{where['medical.toml']}: {kind} '{item.id}': '{phrase}' already "
+                           f"names '{owner[phrase]}'")
+                owner.setdefault(phrase, item.id)
 
 
 def _duplicates(where: str, group: str, ids: list[str], field: str = "id") -> Iterator[str]:
@@ -763,7 +863,9 @@ def _check_red_flags(where: str, content: Content) -> Iterator[str]:
             if answer.ends or answer.text or answer.lead or answer.note:
                 yield f"{where}: sign[{index}]: a check sign's answer is the check itself (no text, not ending)"
         elif sign.tier == "relief":
-            if answer.ends or not (answer.lead or answer.note or answer.text):
+            if answer.note_caution is not None and content.caution(answer.note_caution) is None:
+                yield f"{where}: answer '{answer.id}'.note_caution: unknown caution '{answer.note_caution}'"
+            if answer.ends or not (answer.lead or answer.note or answer.note_caution or answer.text):
                 yield f"{where}: sign[{index}]: a relief sign's answer keeps the session open and says something"
         elif not (answer.ends and answer.text):
             yield f"{where}: sign[{index}]: a {sign.tier} sign's answer has text and ends the session"

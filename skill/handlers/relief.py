@@ -8,13 +8,15 @@ Next/Previous/Repeat/Start over move through the same plan. All wording comes fr
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from skill.domain.cards import relief_card
-from skill.domain.content import Content
+from skill.domain.content import EMERGENCY_SIGNS, Content
 from skill.domain.state import DialogState
 from skill.handlers import slots
 from skill.handlers.common import Answer, IntentHandler, ask, lead_in, respond, tell
@@ -31,6 +33,9 @@ def step_answer(content: Content, state: DialogState, index: int, lead: str | No
     (`note`, when given, is said instead of the offer; the reprompt still offers it).
     The first step also sends the card with every step, to read in the morning."""
     answer = _step_answer(content, state, index, lead, count_prompt, note)
+    step = content.relief_plan(answer.state.muscle)[answer.state.step]
+    if step.first == EMERGENCY_SIGNS:  # the emergency signs are never whispered
+        answer = replace(answer, urgent=True)
     if answer.state.step == 0:
         return answer.with_card(relief_card(content, answer.state.muscle))
     return answer
@@ -103,10 +108,11 @@ def current_step(content: Content, state: DialogState) -> Answer:
 
 def child_answer(content: Content, state: DialogState) -> Answer:
     """A child's cramp: a doctor, and the emergency signs; no steps for a child (the
-    articles are about adults)."""
-    side = content.side
-    done = state.but(sources=tuple(sorted(set(side.signs.sources))))
-    return tell(done, side.child.text, side.signs.text)
+    articles are about adults). Said in the normal voice: it names the emergency signs."""
+    signs = content.caution(EMERGENCY_SIGNS)
+    said = [content.side.child.text] + ([signs.text] if signs else [])
+    cited = tuple(sorted(signs.sources)) if signs else ()
+    return tell(state.but(sources=cited), *said, urgent=True)
 
 
 # -- handlers ----------------------------------------------------------------------------------

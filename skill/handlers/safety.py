@@ -53,16 +53,20 @@ def relief_sign_answer(content: Content, state: DialogState, sign: Sign,
                        muscle: str | None) -> Answer:
     """A sign that is part of an ordinary cramp (or strong words for one). During the check
     it is a side remark: said, then the question again. Otherwise soreness is said on its
-    own, and the others lead into the first relief step or follow it."""
+    own, and the others lead into the first relief step or follow it (a note naming the
+    emergency signs is said in the normal voice)."""
     said = content.sign_answer(sign)
-    cited = {*sign.sources, *said.sources}
-    if state.in_check or (said.text and not (said.lead or said.note)):
-        remark = said.text or said.note or f"{said.lead}."
+    caution = content.sign_note(said)
+    note = caution.text if caution else said.note
+    cited = {*sign.sources, *said.sources, *(caution.sources if caution else ())}
+    if state.in_check or (said.text and not (said.lead or note)):
+        remark = said.text or note or f"{said.lead}."
         return carry_on(content, state.but(sources=tuple(sorted(cited))), remark)
     fresh = DialogState(last_speech=state.last_speech, last_reprompt=state.last_reprompt)
-    answer = first_step(content, fresh, muscle, lead=said.lead, note=said.note)
+    answer = first_step(content, fresh, muscle, lead=said.lead, note=note)
     merged = tuple(sorted({*answer.state.sources, *cited}))
-    return replace(answer, state=answer.state.but(sources=merged))
+    return replace(answer, state=answer.state.but(sources=merged),
+                   urgent=answer.urgent or caution is not None)
 
 
 def sign_answer(content: Content, state: DialogState, sign: Sign, muscle: str | None) -> Answer:

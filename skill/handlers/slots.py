@@ -84,15 +84,17 @@ def muscle(handler_input: HandlerInput, content: Content) -> tuple[str | None, b
 
 def medical(handler_input: HandlerInput, content: Content) -> tuple[dict[str, Named], bool]:
     """(listed medicines and conditions named, by kind; whether something unlisted was
-    named). Each slot's words are looked up in both lists, whichever slot carries them."""
+    named). Each slot's words are looked up in both lists, whichever slot carries them
+    ("I'm on dialysis" fills the medicine slot with a listed condition)."""
     found: dict[str, Named] = {}
     unlisted = False
-    for kind in ("medicine", "condition"):
-        item, unknown = entity(handler_input, kind,
-                               lambda value_id, kind=kind: content.medical_item(kind, value_id),
-                               lambda words: content.medical_from_any_list(words))
-        if item is not None:
-            found[content.medical_kind(item)] = item
+    for slot_kind in ("medicine", "condition"):
+        match, unknown = entity(handler_input, slot_kind,
+                                lambda value_id, k=slot_kind: content.find_medical_id(value_id, k),
+                                lambda words, k=slot_kind: content.find_medical(words, k))
+        if match is not None:
+            kind, item = match
+            found.setdefault(kind, item)
         unlisted = unlisted or unknown
     return found, unlisted
 

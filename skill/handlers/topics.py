@@ -17,6 +17,9 @@ from skill.handlers.common import Answer, IntentHandler, ask
 from skill.handlers.dialog import back_from_side, carry_on, side_prompt
 
 ITEMS_PER_TURN = 2
+#: Kept in the state's sources beside the article ids after a "not listed" answer, so that
+#: "where is that from?" says every article was searched. Says nothing about what was asked.
+SEARCHED = "searched"
 COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
 
 
@@ -86,19 +89,22 @@ def medical_answer(content: Content, state: DialogState, found: dict[str, Named]
     advice never to stop a medicine alone (for a condition, also to talk to the doctor
     about the cramps); then back to where the user was. Nothing named: which one?"""
     medical = content.medical
-    advice = medical.condition_advice if "condition" in found else medical.advice
+    if "condition" in found:
+        advice, advice_sources = medical.condition_advice.text, medical.condition_advice.sources
+    else:
+        advice, advice_sources = medical.advice.text, ()  # editorial: cites no article
     if found:
         sentence = listed_sentence(content, found)
-        cited = {s for item in found.values() for s in item.sources}
+        cited = {s for item in found.values() for s in item.sources} | set(advice_sources)
     elif unlisted:
-        sentence, cited = content.prompts.topics.not_listed, set()
+        # Every article was searched: "where is that from?" names all of them.
+        sentence, cited = medical.unlisted.text, {*content.sources, SEARCHED}
     else:
         return side_prompt(content, state, "which_medical")
-    cited |= set(advice.sources)
     answered = state.but(sources=tuple(sorted(cited)))
     if state.pending == "which_medical":
-        return back_from_side(content, answered, sentence, advice.text)
-    return carry_on(content, answered, sentence, advice.text)
+        return back_from_side(content, answered, sentence, advice)
+    return carry_on(content, answered, sentence, advice)
 
 
 class MedicationIntentHandler(IntentHandler):
@@ -112,16 +118,18 @@ class MedicationIntentHandler(IntentHandler):
 # -- where is that from? --------------------------------------------------------------------
 
 def sources_sentence(content: Content, ids: tuple[str, ...]) -> str | None:
-    """The articles behind an answer, by title and publisher; None when there are none."""
+    """The articles behind an answer, by title and publisher (or author); after a "not
+    listed" answer, that all of them were searched. None when there are none."""
     prompts = content.prompts.topics
-    named = [prompts.from_article.format(title=s.title, publisher=s.publisher)
-             for s in content.sources_of(ids)]
+    named = [s.citation for s in content.sources_of(ids)]
     if not named:
         return None
+    count = COUNT_WORDS.get(len(named), str(len(named)))
+    if SEARCHED in ids and len(named) > 1:
+        return prompts.searched_all.format(count=count, rest="; ".join(named[:-1]), last=named[-1])
     if len(named) == 1:
         return prompts.from_one.format(first=named[0])
-    return prompts.from_many.format(count=COUNT_WORDS.get(len(named), str(len(named))),
-                                    rest="; ".join(named[:-1]), last=named[-1])
+    return prompts.from_many.format(count=count, rest="; ".join(named[:-1]), last=named[-1])
 
 
 def sources_answer(content: Content, state: DialogState) -> Answer:
