@@ -194,19 +194,18 @@ def test_no_doses_and_no_drug_but_article_001s_two_in_the_relief_steps(content) 
 def test_serious_check_content(content) -> None:
     questions = content.serious.question
     assert 1 <= len(questions) <= 5
-    assert [q.kind for q in questions] == ["emergency", "emergency", "doctor", "doctor", "doctor"]
+    assert [q.kind for q in questions] == ["emergency", "emergency", "emergency", "doctor", "doctor"]
     emergency = " ".join(q.text for q in questions if q.kind == "emergency").lower()
-    for sign in ("ten minutes", "unbearable", "poisonous", "infectious"):
+    for sign in ("ten minutes", "bear", "poisonous", "infectious", "stung", "bitten"):
         assert sign in emergency
     doctor = " ".join(q.text for q in questions if q.kind == "doctor").lower()
-    for sign in ("coming back", "sleep", "daily life", "walk", "stand", "other symptoms",
-                 "medicine", "condition"):
+    for sign in ("coming back", "sleep", "day", "walk", "stand", "other symptoms"):
         assert sign in doctor
+    # the check asks nothing about a person's own medicines or conditions: it informs
+    assert "medicine" not in doctor and "condition" not in doctor
+    assert "medicines and conditions are linked" in content.outcome("reassure").text.lower()
     assert content.outcome("emergency").text.startswith("Call your local emergency number")
     assert "not medical advice" in content.serious.disclaimer.text
-    listing = next(q for q in questions if q.id == "medicine_or_condition").explain.lower()
-    for medicine in content.medical.medicine:
-        assert medicine.name.lower() in listing
 
 
 def test_issue_five_lists_are_there(content) -> None:
@@ -249,7 +248,7 @@ def test_spoken_lines_are_short(content) -> None:
         # said with a caution first at most: two sentences, then the question
         assert len(re.findall(r"[.!?](\s|$)", step.text)) == (2 if step.first else 1), step.text
     for _, path, item in sourced_items(content):
-        for sentence in re.split(r"(?<=[.!?])\s+", getattr(item, "text", "")):
+        for sentence in re.split(r"(?<=[.!?])\s+", getattr(item, "text", None) or ""):
             assert len(_words(sentence)) <= 32, (path, sentence)
 
 
@@ -303,7 +302,7 @@ def test_the_copy_loads(broken) -> None:
     ("relief.toml", 'id = "walk"', 'id = "stand"', "content/relief.toml: step[2].id: duplicate id 'stand'"),
     ("relief.toml", "[closing]", "[closing\n", "content/relief.toml: invalid TOML"),
     ("serious.toml", 'kind = "emergency"', 'kind = "doctor"', "emergency questions must come before doctor questions"),
-    ("serious.toml", 'kind = "doctor"', 'kind = "urgent"', "content/serious.toml: question[2].kind"),
+    ("serious.toml", 'kind = "doctor"', 'kind = "urgent"', "content/serious.toml: question[3].kind"),
     ("serious.toml", "Call your local emergency number now", "Please call for help now",
      "content/serious.toml: outcome[0].text: must start with 'Call your local emergency number'"),
     ("countdown.toml", "default_seconds = 30", "default_seconds = 300", "content/countdown.toml: default_seconds"),

@@ -15,14 +15,17 @@ FRESH = DialogState()
     {KEY: None},
     {KEY: "garbage"},
     {KEY: [1, 2, 3]},
-    {KEY: {"v": 2, "flow": "relief", "step": 3}},       # a future/older version
+    {KEY: {"v": 3, "flow": "relief", "step": 3}},       # a future version
     {KEY: {"step": "three"}},                           # wrong type
     {KEY: {"step": -1}},                                # out of range
     {KEY: {"step": 10**9}},
     {KEY: {"flow": "dancing"}},                         # unknown value
     {KEY: {"pending": 7}},
-    {KEY: {"replies": ["yes", "perhaps"]}},
-    {KEY: {"replies": ["no"] * 6}},
+    {KEY: {"question": 5}},
+    {KEY: {"question": "0"}},
+    {KEY: {"misses": 3}},
+    {KEY: {"pending": "dessert"}},
+    {KEY: {"v": 1, "flow": "serious", "replies": ["no"]}},  # the older state shape
     {KEY: {"hold": 0}},
     {KEY: {"muscle": ["CALF"]}},
     {KEY: {"step": True}},
@@ -34,12 +37,12 @@ def test_unusable_attributes_give_a_fresh_state(attributes) -> None:
 
 def test_unknown_and_missing_keys_are_tolerated() -> None:
     state = DialogState.from_attributes({KEY: {"flow": "relief", "step": 2, "colour": "blue"}})
-    assert (state.flow, state.step, state.pending, state.replies) == ("relief", 2, "none", ())
+    assert (state.flow, state.step, state.pending, state.question) == ("relief", 2, "none", None)
 
 
 def test_round_trip_leaves_other_features_keys_alone() -> None:
     attributes = {"quiet": True}
-    state = DialogState(flow="serious", replies=("no", "unsure"), hold=45, muscle="CALF")
+    state = DialogState(pending="check", question=2, misses=1, hold=45, muscle="CALF")
     state.save(attributes)
     assert attributes["quiet"] is True
     assert DialogState.from_attributes(attributes) == state
@@ -48,5 +51,5 @@ def test_round_trip_leaves_other_features_keys_alone() -> None:
 def test_saved_state_holds_only_conversation_positions() -> None:
     attributes: dict = {}
     DialogState(flow="relief", step=1).save(attributes)
-    assert set(attributes[KEY]) <= {"v", "flow", "muscle", "step", "pending", "replies", "hold",
-                                    "last_speech", "last_reprompt"}
+    assert set(attributes[KEY]) <= {"v", "flow", "muscle", "step", "question", "pending",
+                                    "misses", "hold", "last_speech", "last_reprompt"}

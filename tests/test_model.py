@@ -27,8 +27,11 @@ ANSWER_INTENTS = {"ReliefStepsIntent", "StretchTimerIntent", "IsItSeriousIntent"
 SETTINGS_INTENTS = {"QuietVoiceIntent", "NormalVoiceIntent", "SetHoldTimeIntent",
                     "ForgetSettingsIntent"}
 #: Short replies and an emergency sign said outright: at least twenty ways each.
-REPLY_INTENTS = {"NotSureIntent", "EmergencySignIntent"}
-CUSTOM_INTENTS = ANSWER_INTENTS | SETTINGS_INTENTS | REPLY_INTENTS
+REPLY_INTENTS = {"NotSureIntent", "SignAbsentIntent", "CrampDurationIntent", "GoodbyeIntent",
+                 "PainReliefIntent", "PregnancyIntent", "HoldLengthIntent", "HeatOrColdIntent"}
+#: Red flags and everything else said in the same breath: many shapes.
+SAFETY_INTENTS = {"SymptomIntent"}
+CUSTOM_INTENTS = ANSWER_INTENTS | SETTINGS_INTENTS | REPLY_INTENTS | SAFETY_INTENTS
 BUILTINS = {f"AMAZON.{n}Intent" for n in (
     "Help", "Stop", "Cancel", "Fallback", "NavigateHome", "Next", "Previous", "Repeat",
     "StartOver", "Yes", "No", "Pause", "Resume")}
@@ -71,7 +74,7 @@ def test_slots_are_declared_as_specified(model):
     intents = intents_of(model)
     slots = {name: {s["name"]: s["type"] for s in intents[name].get("slots", [])}
              for name in CUSTOM_INTENTS}
-    assert slots == {"ReliefStepsIntent": {"muscle": "MUSCLE"},
+    assert slots == {"ReliefStepsIntent": {"muscle": "MUSCLE", "person": "PERSON"},
                      "StretchTimerIntent": {"muscle": "MUSCLE", "duration": "AMAZON.DURATION"},
                      "IsItSeriousIntent": {},
                      "PreventionIntent": {}, "CausesIntent": {}, "SourcesIntent": {},
@@ -79,10 +82,15 @@ def test_slots_are_declared_as_specified(model):
                      "QuietVoiceIntent": {}, "NormalVoiceIntent": {},
                      "SetHoldTimeIntent": {"duration": "AMAZON.DURATION"},
                      "ForgetSettingsIntent": {}, "NotSureIntent": {},
-                     "EmergencySignIntent": {}}
+                     "SymptomIntent": {"sign": "SIGN", "muscle": "MUSCLE"},
+                     "SignAbsentIntent": {"sign": "SIGN"},
+                     "CrampDurationIntent": {"duration": "AMAZON.DURATION", "muscle": "MUSCLE"},
+                     "GoodbyeIntent": {}, "PainReliefIntent": {}, "HoldLengthIntent": {},
+                     "PregnancyIntent": {"remedy": "REMEDY"},
+                     "HeatOrColdIntent": {"condition": "CONDITION"}}
 
 
-@pytest.mark.parametrize("intent", sorted(ANSWER_INTENTS))
+@pytest.mark.parametrize("intent", sorted(ANSWER_INTENTS | SAFETY_INTENTS))
 def test_each_answer_intent_has_at_least_thirty_samples(model, intent):
     assert len(intents_of(model)[intent]["samples"]) >= 30
 

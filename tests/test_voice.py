@@ -8,6 +8,8 @@ import pytest
 
 from skill.domain import ssml as ssml_doc
 from skill.domain.countdown import plan_countdown
+
+from .words import COUNTDOWN_WORDS
 from skill.domain.ssml import Pause, Text
 from skill.domain.voice import MAX_SSML_CHARS, NORMAL, SOFT, WHISPER, quiet
 
@@ -145,7 +147,7 @@ def test_chained_breaks_stay_outside_and_timing_is_unchanged() -> None:
 def test_the_skills_own_countdowns_whisper_under_the_limit(seconds: int) -> None:
     """The real countdown (every checkpoint its own text run, ~48 characters of effect
     tags each) whispered: valid, under 8,000 characters, every word whispered."""
-    plan = plan_countdown(seconds, "Keep your leg straight & pull your toes up.", "A note.")
+    plan = plan_countdown(seconds, "Keep your leg straight & pull your toes up.", COUNTDOWN_WORDS, "A note.")
     doc = ssml_doc.speak(ssml_doc.render([*plan.segments, Text("Want another set? Or say next.")]))
     result = quiet(doc, WHISPER)
     assert result != doc and ssml_doc.problems(result) == []

@@ -131,7 +131,8 @@ class Question(_Strict):
     short: NonEmpty
     explain: NonEmpty
     sources: SourceIds
-    editorial: str | None = None
+    #: A cautious editorial reading of the sources, when the question makes one.
+    reading: str | None = None
     #: Set on a question about how long the cramp has lasted: a length of time said in
     #: answer that is longer than this many minutes is a yes, up to it a no.
     over_minutes: Annotated[int, Meta(ge=1, le=MAX_OVER_MINUTES)] | None = None
@@ -225,11 +226,13 @@ TIERS: tuple[Tier, ...] = ("emergency", "outside", "doctor", "check", "relief")
 
 
 class _Cited(_Strict, kw_only=True):
-    """A record backed by articles, or by an editorial reason (a referral or a holding
-    back that cites no article), or both; never by neither."""
+    """A record backed by articles (`sources`, perhaps with a cautious editorial `reading`
+    of them), or an editorial line that cites no article and says `why` it is there (a
+    referral or a holding back); never both, never neither."""
 
     sources: tuple[NonEmpty, ...] = ()
-    editorial: str | None = None
+    reading: str | None = None
+    why: str | None = None
 
 
 class Sign(_Cited):
@@ -834,10 +837,16 @@ def _duplicates(where: str, group: str, ids: list[str], field: str = "id") -> It
 
 
 def _check_cited(where: dict[str, str], content: Content) -> Iterator[str]:
-    """A record that cites no article must say why (an editorial referral or holding back)."""
+    """Each record cites articles or, as an editorial line, says why; never both."""
     for file_name, path, item in sourced_items(content):
-        if not item.sources and not getattr(item, "editorial", None):
-            yield f"{where[file_name]}: {path}: cites no article and gives no editorial reason"
+        if not isinstance(item, _Cited):
+            continue
+        if not item.sources and not item.why:
+            yield f"{where[file_name]}: {path}: cites no article and gives no editorial reason (why)"
+        if item.sources and item.why:
+            yield f"{where[file_name]}: {path}: an editorial line (why) cites no article"
+        if item.reading and not item.sources:
+            yield f"{where[file_name]}: {path}: a reading is of cited articles"
 
 
 def _check_red_flags(where: str, content: Content) -> Iterator[str]:

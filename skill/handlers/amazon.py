@@ -157,10 +157,12 @@ class ResumeIntentHandler(IntentHandler):
     intents = frozenset({"AMAZON.ResumeIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
-        if state.in_check or state.pending in QUESTIONS:
+        if state.in_check:
             return reask(self.content, state)
         if state.flow == "relief":
             return current_step(self.content, state)
+        if state.pending in QUESTIONS:
+            return reask(self.content, state)
         return steer(self.content, state, self.content.prompts.general.nothing_paused)
 
 

@@ -44,7 +44,9 @@ def on_check(handler_input: HandlerInput, content: Content, state: DialogState,
              kind: ReplyKind) -> Answer:
     if kind == "duration":
         answered = serious.duration_reply(content, state, slots.heard(handler_input, "duration"))
-        return answered if answered is not None else on_miss(content, state)
+        if answered is None:  # a time for a question about something else: how to answer
+            return serious.ask_question(content, state, lead=content.prompts.check.answer_lead)
+        return answered
     return serious.reply(content, state, _TRIAGE[kind])
 
 

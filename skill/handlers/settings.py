@@ -32,7 +32,10 @@ def save_hold(handler_input: HandlerInput, content: Content, state: DialogState,
     update_preferences(handler_input, hold_seconds=wanted.seconds)
     done = content.prompts.settings.hold_done.format(duration=spoken_duration(wanted.seconds))
     sentences = [s for s in (wanted.note, done) if s]
-    return back_from_side(content, state.but(hold=wanted.seconds), *sentences)
+    saved = state.but(hold=wanted.seconds)
+    if state.pending == "hold_time":  # the answer to "how long should I count?"
+        return back_from_side(content, saved, *sentences)
+    return carry_on(content, saved, *sentences)
 
 
 def confirm_forget(handler_input: HandlerInput, content: Content, state: DialogState,
