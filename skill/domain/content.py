@@ -260,6 +260,8 @@ class SignAnswer(_Cited):
 
 
 class RedFlagsFile(_Strict):
+    #: Words that describe the cramp itself (an unknown "sign" made only of them is the cramp).
+    cramp_words: tuple[NonEmpty, ...]
     sign: Annotated[tuple[Sign, ...], Meta(min_length=1)]
     answer: Annotated[tuple[SignAnswer, ...], Meta(min_length=1)]
 

@@ -69,3 +69,10 @@ def cramp_too_long(seconds: float | None, limit_minutes: int | None) -> bool:
     if seconds is None or limit_minutes is None:
         return False
     return seconds >= limit_minutes * 60
+
+
+def only_the_cramp(text: str | None, cramp_words: Iterable[str]) -> bool:
+    """Whether words heard as a symptom only describe the cramp itself ("cramping up
+    badly", "in spasm"): then they are no other symptom."""
+    heard = words(text)
+    return bool(heard) and set(heard) <= set(cramp_words)

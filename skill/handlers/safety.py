@@ -24,7 +24,7 @@ from ask_sdk_core.utils import get_intent_name, is_request_type
 from skill.domain import triage
 from skill.domain.content import Content, Sign
 from skill.domain.countdown import readable_seconds
-from skill.domain.safety import cramp_too_long, is_red_flag, signs_in, strongest
+from skill.domain.safety import cramp_too_long, is_red_flag, only_the_cramp, signs_in, strongest
 from skill.domain.state import DialogState
 from skill.handlers import serious, slots
 from skill.handlers.common import Answer, IntentHandler, tell
@@ -122,12 +122,16 @@ class SymptomIntentHandler(IntentHandler):
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
         sign, unknown = slots.sign(handler_input, self.content)
+        muscle, _ = slots.muscle(handler_input, self.content)
         if sign is None:
+            if unknown and only_the_cramp(slots.heard(handler_input, "sign"),
+                                          self.content.red_flags.cramp_words):
+                fresh = DialogState(last_speech=state.last_speech, last_reprompt=state.last_reprompt)
+                return first_step(self.content, fresh, muscle)
             if unknown:
                 return unknown_sign_answer(self.content)
             prompts = self.content.prompts.general
             return reask(self.content, state, prompts.fallback_emergency)
-        muscle, _ = slots.muscle(handler_input, self.content)
         return sign_answer(self.content, state, sign, muscle)
 
 

@@ -28,6 +28,9 @@ DURATION_TYPE = "AMAZON.DURATION"
 CLOSE_MATCH_THRESHOLD = 0.45
 LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "run", "use", "talk to", "play")
 ONE_SHOT_VERBS = ("ask", "tell")
+#: An exact match that needed an unknown slot value gives way to a close match of another
+#: intent at least this similar.
+UNKNOWN_VALUE_YIELDS_TO = 0.6
 ONE_SHOT_CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
 #: An unresolved custom slot value only counts in an exact match with this much context.
 MIN_LITERAL_WORDS_FOR_UNKNOWN_VALUE = 2
@@ -176,9 +179,17 @@ class Resolver:
             intent, sample = self.literals[text]
             return Resolution("IntentRequest", intent, method="exact", matched=sample)
         exact = self._pattern_match(text)
-        if exact is not None:
+        if exact is not None and all(s.status != "ER_SUCCESS_NO_MATCH" for s in exact.slots.values()):
             return exact
-        return self._close_match(text)
+        close = self._close_match(text)
+        if exact is None:
+            return close
+        # A template matched only by taking unknown words as a slot value ("my calf has gone
+        # {sign}" for "into a cramp"): a clearly closer sample of another intent wins, as an
+        # NLU model weighs familiar phrasing over a stretched slot.
+        if close.intent not in (exact.intent, FALLBACK_INTENT) and close.confidence >= UNKNOWN_VALUE_YIELDS_TO:
+            return close
+        return exact
 
     def _pattern_match(self, text: str) -> Resolution | None:
         best: tuple[tuple[int, int], Resolution] | None = None
