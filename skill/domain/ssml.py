@@ -33,8 +33,6 @@ def escape(text: str) -> str:
 
 _WORD = re.compile(r"[A-Za-z0-9']+")
 _BREAK_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$")
-#: SSML uses the `amazon:` prefix without declaring it; declare it so XML tools can parse.
-_AMAZON_NS = "https://developer.amazon.com/ssml"
 
 
 @dataclass(frozen=True)
@@ -133,13 +131,31 @@ def unwrap(ssml: str) -> str:
     return stripped
 
 
+#: ElementTree rejects the undeclared `amazon:` prefix, so while parsed an amazon tag
+#: (`<amazon:effect>`) travels under a plain name (`<amazon__effect>`). Escaped text never
+#: holds "<", so only tags are renamed.
+AMAZON_TAG = "amazon__"
+_TO_PLAIN = re.compile(r"<(/?)amazon:")
+_FROM_PLAIN = re.compile(r"<(/?)amazon__")
+#: Alexa's pause lengths for <break strength="...">, in seconds.
+_STRENGTH_SECONDS = {"none": 0.0, "x-weak": 0.0, "weak": 0.35, "medium": 0.75,
+                     "strong": 1.0, "x-strong": 1.25}
+
+
 def parse(ssml: str) -> ET.Element:
-    """Parse an SSML document as XML (the `amazon:` prefix is declared for the parser).
-    Raises `xml.etree.ElementTree.ParseError` for invalid markup."""
+    """Parse an SSML document as XML, the one parser of the project (the whisper, the
+    simulator and the checks use it). Amazon tags are named `AMAZON_TAG + name` while
+    parsed. Raises `xml.etree.ElementTree.ParseError` for invalid markup."""
     import xml.etree.ElementTree as ET
 
-    declared = re.sub(r"^\s*<speak(\s|>)", rf'<speak xmlns:amazon="{_AMAZON_NS}"\1', ssml, count=1)
-    return ET.fromstring(declared)
+    return ET.fromstring(_TO_PLAIN.sub(r"<\1" + AMAZON_TAG, ssml))
+
+
+def serialize(root: ET.Element) -> str:
+    """The document `parse` read, as SSML again (amazon tags under their own prefix)."""
+    import xml.etree.ElementTree as ET
+
+    return _FROM_PLAIN.sub(r"<\1amazon:", ET.tostring(root, encoding="unicode"))
 
 
 def _break_seconds(time_value: str) -> float:
@@ -148,6 +164,14 @@ def _break_seconds(time_value: str) -> float:
         raise ValueError(f"unreadable break time {time_value!r}")
     amount = float(match.group(1))
     return amount / 1000 if match.group(2) == "ms" else amount
+
+
+def break_seconds(attributes: dict[str, str]) -> float:
+    """How long a `<break>` lasts: its `time`, else its `strength` (Alexa's default for a
+    bare break is medium). Raises ValueError for an unreadable time."""
+    if attributes.get("time"):
+        return _break_seconds(attributes["time"])
+    return _STRENGTH_SECONDS.get(attributes.get("strength", "medium"), 0.75)
 
 
 def breaks_in(ssml: str) -> list[float]:

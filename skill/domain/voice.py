@@ -13,13 +13,12 @@ better than no speech.
 """
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # ElementTree loads with the first whisper, not with every worker
     import xml.etree.ElementTree as ET
 
-from skill.domain.ssml import MAX_SSML_CHARS
+from skill.domain.ssml import AMAZON_TAG, MAX_SSML_CHARS, parse, serialize
 
 WHISPER = "whisper"
 SOFT = "soft"
@@ -27,12 +26,7 @@ NORMAL = "normal"
 STYLES = (WHISPER, SOFT, NORMAL)
 
 
-# ElementTree rejects an undeclared "amazon:" prefix, so amazon tags travel under a
-# plain name while parsed. Escaped text never contains "<", so only tags are renamed.
-_AMAZON = "amazon:"
-_PLAIN_AMAZON = "amazon__"
-_TO_PLAIN = re.compile(r"<(/?)amazon:")
-_FROM_PLAIN = re.compile(r"<(/?)amazon__")
+_PLAIN_AMAZON = AMAZON_TAG
 
 #: Marked-up words: whispered together with the text around them.
 _TEXT_LIKE = {"say-as", "sub", "phoneme", "w"}
@@ -50,16 +44,16 @@ def quiet(ssml: str, style: str = WHISPER) -> str:
         raise ValueError(f"unknown voice style {style!r}; expected one of {STYLES}")
     if style == NORMAL:
         return ssml
-    import xml.etree.ElementTree as ET
+    from xml.etree.ElementTree import ParseError
 
     try:
-        root = ET.fromstring(_TO_PLAIN.sub(r"<\1" + _PLAIN_AMAZON, ssml))
-    except ET.ParseError:
+        root = parse(ssml)
+    except ParseError:
         return ssml
     if root.tag != "speak":
         return ssml
     _quiet_inside(root, style)
-    result = _FROM_PLAIN.sub(r"<\1" + _AMAZON, ET.tostring(root, encoding="unicode"))
+    result = serialize(root)
     return result if len(result) < MAX_SSML_CHARS else ssml
 
 

@@ -5,13 +5,11 @@ espeak-ng with real silences); `render()` prints them as "text [pause 10s] text"
 """
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-#: Alexa's pause lengths for <break strength="...">.
-_STRENGTH_SECONDS = {"none": 0.0, "x-weak": 0.0, "weak": 0.35, "medium": 0.75,
-                     "strong": 1.0, "x-strong": 1.25}
+from skill.domain import ssml as ssml_doc
+
 _SENTENCE_PAUSE = 0.5
 
 
@@ -31,12 +29,11 @@ class SsmlError(ValueError):
 
 def segments(ssml: str) -> list[Segment]:
     """Text and pauses in speaking order; consecutive pauses merge, whitespace collapses."""
-    # Namespaced Amazon tags (<amazon:effect>) carry no namespace declaration: rename them.
-    xml = re.sub(r"<(/?)amazon:", r"<\1amazon_", ssml.strip())
+    xml = ssml.strip()
     if not xml.startswith("<speak"):
         xml = f"<speak>{xml}</speak>"
     try:
-        root = ET.fromstring(xml)
+        root = ssml_doc.parse(xml)
     except ET.ParseError as exc:
         raise SsmlError(f"invalid SSML: {exc}") from None
     raw: list[Segment] = []
@@ -64,13 +61,11 @@ def _walk(element: ET.Element, out: list[Segment]) -> None:
 
 
 def break_seconds(attributes: dict[str, str]) -> float:
-    time = attributes.get("time")
-    if time:
-        found = re.fullmatch(r"\s*([0-9.]+)\s*(ms|s)\s*", time)
-        if found:
-            value = float(found.group(1))
-            return value / 1000 if found.group(2) == "ms" else value
-    return _STRENGTH_SECONDS.get(attributes.get("strength", "medium"), 0.75)
+    """A break's length as Alexa would play it; an unreadable time plays as a medium break."""
+    try:
+        return ssml_doc.break_seconds(attributes)
+    except ValueError:
+        return ssml_doc.break_seconds({})
 
 
 def _merge(raw: list[Segment]) -> list[Segment]:
