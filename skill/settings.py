@@ -11,14 +11,28 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-_TRUE = {"1", "true", "yes", "on"}
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+class SettingsError(ValueError):
+    """A setting with a value that cannot be read safely; the message names the variable."""
 
 
 def _env_flag(name: str, default: bool) -> bool:
+    """A yes/no variable. Unset or empty means `default`; only the explicit spellings
+    1/0, true/false, yes/no, on/off (any case) count. Anything else raises
+    `SettingsError`: a typo must stop start-up, never switch a security check off."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
-    return raw.strip().lower() in _TRUE
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingsError(f"{name} must be one of 1/0, true/false, yes/no, on/off "
+                        f"(or unset); refusing to start")
 
 
 def _default_db_path() -> Path:
@@ -48,6 +62,8 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     cert_download_timeout_s: float = 3.0
     log_level: str = "INFO"
+    # Key of the log's user tags; None: a random key per server process.
+    log_key: str | None = field(default=None, repr=False)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -72,6 +88,8 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> "Settings":
+        """The settings from the environment; `SettingsError` names a variable that has
+        a value it cannot read."""
         env = os.environ
         local = _env_flag("CRAMP_HELPER_LOCAL", False)
         db = env.get("CRAMP_HELPER_DB")
@@ -86,4 +104,5 @@ class Settings:
             dynamodb_table=env.get("CRAMP_HELPER_DYNAMODB_TABLE", cls.dynamodb_table),
             dynamodb_endpoint=env.get("CRAMP_HELPER_DYNAMODB_ENDPOINT") or None,
             log_level=env.get("CRAMP_HELPER_LOG_LEVEL", cls.log_level).upper(),
+            log_key=env.get("CRAMP_HELPER_LOG_KEY") or None,
         )
