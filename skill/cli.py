@@ -12,11 +12,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cramp-helper", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="run the skill's webhook (Flask's server)")
+    serve = commands.add_parser(
+        "serve", help="run the skill's webhook (waitress, a production WSGI server)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--local", action="store_true",
                        help="turn request verification off (your own machine only)")
+    serve.add_argument("--threads", type=int, default=8,
+                       help="worker threads that run requests (default %(default)s)")
+    serve.add_argument("--connection-limit", type=int, default=1000,
+                       help="open connections held at once, capped by the file limit "
+                            "(default %(default)s)")
+    serve.add_argument("--channel-timeout", type=int, default=30,
+                       help="seconds before an idle connection is closed (default %(default)s)")
     serve.set_defaults(run=run_serve)
 
     simulate = commands.add_parser(
@@ -56,7 +64,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    from skill.settings import SettingsError
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"cramp-helper serve: {exc}", file=sys.stderr)
+        return 2
     if args.local:
         settings = settings.as_local()
     problem = settings.startup_problem()
@@ -70,9 +84,13 @@ def run_serve(args: argparse.Namespace) -> int:
     except Exception as exc:  # noqa: BLE001 - start-up must fail with a clear message
         print(f"cramp-helper serve: cannot start: {exc}", file=sys.stderr)
         return 1
+    from skill.serving import serve_forever
+
     print(f"Leg Cramp Helper listening on http://{args.host}:{args.port}/alexa"
           f"{' (local mode: verification OFF)' if settings.local else ''}", file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
+    serve_forever(app, args.host, args.port, threads=args.threads,
+                  connection_limit=args.connection_limit, channel_timeout=args.channel_timeout,
+                  max_body_bytes=settings.max_body_bytes)
     return 0
 
 
