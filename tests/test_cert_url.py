@@ -145,10 +145,12 @@ def _post(client, ca: ThrowawayCA, cert_url: str = CERT_URL):
     return client.post("/alexa", data=body, headers=ca.headers(body, cert_url=cert_url))
 
 
-@pytest.mark.parametrize("name, raw", INVALID, ids=[row[0] for row in INVALID])
+#: Rows that can travel in an HTTP header (not a newline or NUL).
+SENDABLE = [row for row in INVALID if not any(ch in row[1] for ch in "\n\x00")]
+
+
+@pytest.mark.parametrize("name, raw", SENDABLE, ids=[row[0] for row in SENDABLE])
 def test_invalid_urls_are_refused_before_any_download_with_a_fixed_reason(app, bucket, ca, name, raw) -> None:
-    if any(ch in raw for ch in "\n\x00"):
-        pytest.skip("not sendable as an HTTP header value")
     reply = _post(app.test_client(), ca, raw)
     assert reply.status_code == 400
     reason = "missing signature headers" if raw == "" else "invalid certificate URL"
