@@ -7,11 +7,16 @@ than answer requests meant for another skill.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from skill.assembly import build_skill
 from skill.settings import Settings
 
+if TYPE_CHECKING:
+    from ask_sdk_core.skill import CustomSkill
 
-def _build() -> object:
+
+def _build() -> "CustomSkill":
     settings = Settings.from_env()
     problem = settings.startup_problem() if settings.lambda_runtime else None
     if problem:
