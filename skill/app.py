@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 
+from skill.pages import register_pages
 from skill.settings import Settings
 from skill.verification import (
     REASONS,
@@ -81,6 +82,7 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["cramp_helper"] = {"settings": settings, "skill": skill, "webhook": webhook}
+    register_pages(app, settings.content_dir)  # /privacy and /terms
 
     @app.post("/alexa")
     def alexa() -> Response:
