@@ -7,16 +7,25 @@ response; anything else gets a 4xx with a short JSON reason. Nothing escapes as 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
+import secrets
 import time
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 
+from skill.pages import register_pages
 from skill.settings import Settings
-from skill.verification import VerificationException, build_verifiers
+from skill.verification import (
+    REASONS,
+    AlexaSignatureVerifier,
+    VerificationException,
+    build_verifiers,
+)
 
 if TYPE_CHECKING:
     from ask_sdk_core.skill import CustomSkill
@@ -52,6 +61,7 @@ def create_app(
         if problem:
             raise RuntimeError(f"cannot start: {problem}")
     configure_logging(settings.log_level)
+    set_log_key(settings.log_key)
     if settings.local:
         logging.getLogger("skill").warning(
             "LOCAL MODE: request verification is OFF (signature=%s, timestamp=%s). "
@@ -67,11 +77,12 @@ def create_app(
     if verifiers is None:
         verifiers = build_verifiers(settings.verify_signature, settings.verify_timestamp,
                                     settings.skill_id, settings.cert_download_timeout_s)
-    webhook = AlexaWebhook(skill, verifiers)
+    webhook = AlexaWebhook(skill, verifiers, settings.max_body_bytes)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["cramp_helper"] = {"settings": settings, "skill": skill, "webhook": webhook}
+    register_pages(app, settings.content_dir)  # /privacy and /terms
 
     @app.post("/alexa")
     def alexa() -> Response:
@@ -94,21 +105,36 @@ def create_app(
 
 
 class AlexaWebhook:
-    """Parses, verifies and dispatches one POST through ask-sdk-webservice-support."""
+    """Reads, verifies and dispatches one POST, cheapest checks first: the content type,
+    the body size (also for chunked bodies), the signature headers and certificate URL,
+    the JSON itself, then the signature, timestamp and skill id, and only then the SDK's
+    parsing and the skill (ask-sdk-webservice-support's handler, with no verifiers of its
+    own)."""
 
-    def __init__(self, skill: "CustomSkill", verifiers: "list[AbstractVerifier]") -> None:
+    def __init__(self, skill: "CustomSkill", verifiers: "list[AbstractVerifier]",
+                 max_body_bytes: int = 64 * 1024) -> None:
         from ask_sdk_webservice_support.webservice_handler import WebserviceSkillHandler
 
         self._handler = WebserviceSkillHandler(
-            skill, verify_signature=False, verify_timestamp=False, verifiers=verifiers)
+            skill, verify_signature=False, verify_timestamp=False, verifiers=[])
         self._skill = skill
+        self.verifiers = list(verifiers)
+        self._max_body_bytes = max_body_bytes
+        self._prechecks = [v for v in self.verifiers if isinstance(v, AlexaSignatureVerifier)]
 
     def handle_http(self) -> Response:
         started = time.perf_counter()
         summary: dict[str, Any] = {"type": None, "intent": None, "user": None}
         try:
-            body_text, envelope = self._read_body(summary)
-            payload = self._dispatch(body_text, envelope)
+            if request.mimetype != "application/json":
+                raise BadRequest(415, "content type must be application/json")
+            raw = self._read_raw()
+            for verifier in self._prechecks:
+                _verification(verifier.precheck, request.headers)
+            body_text, envelope = self._parse(raw, summary)
+            for verifier in self.verifiers:
+                _verification(verifier.verify, request.headers, body_text, envelope)
+            payload = self._dispatch(_sdk_body(body_text, envelope), envelope)
             status, outcome = 200, "ok"
             response = jsonify(payload)
         except BadRequest as exc:
@@ -118,10 +144,28 @@ class AlexaWebhook:
         log_request(summary, status, outcome, started)
         return response
 
-    def _read_body(self, summary: dict[str, Any]) -> tuple[str, dict]:
-        if request.mimetype != "application/json":
-            raise BadRequest(415, "content type must be application/json")
-        raw = request.get_data(cache=False)  # 413 from MAX_CONTENT_LENGTH, if too large
+    def _read_raw(self) -> bytes:
+        """The body, at most `max_body_bytes`; 413 past that whether or not a
+        Content-Length was sent (chunked bodies are counted as they arrive)."""
+        limit = self._max_body_bytes
+        try:
+            if request.content_length is not None and request.content_length > limit:
+                raise BadRequest(413, "body too large")
+            stream = request.stream
+            chunks: list[bytes] = []
+            received = 0
+            while chunk := stream.read(16 * 1024):
+                received += len(chunk)
+                if received > limit:
+                    raise BadRequest(413, "body too large")
+                chunks.append(chunk)
+        except RequestEntityTooLarge:
+            raise BadRequest(413, "body too large") from None
+        except (ClientDisconnected, OSError):
+            raise BadRequest(400, "body incomplete") from None
+        return b"".join(chunks)
+
+    def _parse(self, raw: bytes, summary: dict[str, Any]) -> tuple[str, dict]:
         if not raw.strip():
             raise BadRequest(400, "empty body")
         try:
@@ -129,6 +173,8 @@ class AlexaWebhook:
             envelope = json.loads(text)
         except (UnicodeDecodeError, ValueError):
             raise BadRequest(400, "body is not valid JSON") from None
+        except RecursionError:
+            raise BadRequest(400, "body nested too deeply") from None
         summarize(envelope, summary)
         if not _looks_like_envelope(envelope):
             raise BadRequest(400, "not an Alexa request envelope")
@@ -140,8 +186,6 @@ class AlexaWebhook:
         try:
             return self._handler.verify_request_and_dispatch(
                 http_request_headers=dict(request.headers), http_request_body=body_text)
-        except VerificationException as exc:
-            raise BadRequest(400, f"verification failed: {exc.args[0] if exc.args else 'rejected'}") from None
         except SerializationException:
             raise BadRequest(400, "malformed request envelope") from None
         except RecursionError:
@@ -149,6 +193,34 @@ class AlexaWebhook:
         except Exception:  # noqa: BLE001 - the skill failed past its exception handler
             logging.getLogger("skill").exception("skill failed; answering with the safety net")
             return safety_net_response(envelope)
+
+
+def _verification(check: Any, *args: Any) -> Any:
+    """Run one verification step; a failure is a 400 with one of the fixed reasons (never
+    text from the request, e.g. an upstream message quoting the URL)."""
+    try:
+        return check(*args)
+    except VerificationException as exc:
+        reason = exc.args[0] if exc.args and exc.args[0] in REASONS else "rejected"
+        raise BadRequest(400, f"verification failed: {reason}") from None
+    except RecursionError:
+        raise BadRequest(400, "body nested too deeply") from None
+
+
+def _sdk_body(body_text: str, envelope: dict) -> str:
+    """The body the SDK parses. Its model reads `request.timestamp` only as ISO 8601, but
+    an older simulator sent epoch milliseconds: that number is rewritten as ISO 8601 (the
+    signature was checked on the original text already)."""
+    req = envelope["request"]
+    stamp = req.get("timestamp")
+    if not isinstance(stamp, (int, float)) or isinstance(stamp, bool):
+        return body_text
+    try:
+        when = datetime.fromtimestamp(stamp / 1000, tz=timezone.utc)
+    except (OverflowError, ValueError, OSError):
+        raise BadRequest(400, "timestamp is not valid") from None
+    req["timestamp"] = when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return json.dumps(envelope)
 
 
 def _looks_like_envelope(envelope: Any) -> bool:
@@ -190,12 +262,27 @@ def _user_id(envelope: dict) -> str | None:
     return None
 
 
+# The key of the log's user tags. Without CRAMP_HELPER_LOG_KEY it is random per process:
+# tags then agree within one server run (waitress: one process) and cannot be matched
+# against a user id by anyone who holds the id but not the key.
+_log_key: bytes = secrets.token_bytes(32)
+
+
+def set_log_key(key: str | bytes | None) -> None:
+    """Use `key` (CRAMP_HELPER_LOG_KEY) for user tags; None keeps this process's random key."""
+    global _log_key
+    if key:
+        _log_key = key.encode("utf-8") if isinstance(key, str) else key
+
+
 def user_tag(user_id: str | None) -> str | None:
-    """A short, stable, one-way tag for a user id: enough to follow one user through logs."""
+    """A short, stable, keyed one-way tag for a user id (HMAC-SHA256, 40 bits): enough to
+    follow one user through the logs of one server run, useless without the key."""
     if not user_id:
         return None
     # surrogatepass: JSON may carry a lone surrogate (\ud800), which strict UTF-8 refuses.
-    return "u:" + hashlib.sha256(user_id.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    message = user_id.encode("utf-8", "surrogatepass")
+    return "u:" + hmac.new(_log_key, message, hashlib.sha256).hexdigest()[:10]
 
 
 def _short(value: Any, limit: int = 64) -> str | None:

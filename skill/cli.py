@@ -9,21 +9,34 @@ from skill.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # Only the chosen command's arguments are built: the simulator and the benchmark are
+    # heavy imports that `serve` must not pay for.
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
     parser = argparse.ArgumentParser(prog="cramp-helper", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="run the skill's webhook (Flask's server)")
+    serve = commands.add_parser(
+        "serve", help="run the skill's webhook (waitress, a production WSGI server)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--local", action="store_true",
                        help="turn request verification off (your own machine only)")
+    serve.add_argument("--threads", type=int, default=8,
+                       help="worker threads that run requests (default %(default)s)")
+    serve.add_argument("--connection-limit", type=int, default=1000,
+                       help="open connections held at once, capped by the file limit "
+                            "(default %(default)s)")
+    serve.add_argument("--channel-timeout", type=int, default=30,
+                       help="seconds before an idle connection is closed (default %(default)s)")
     serve.set_defaults(run=run_serve)
 
     simulate = commands.add_parser(
         "simulate", help="talk to the skill in text: resolves utterances with the model")
-    from skill.simulator.console import add_arguments as add_simulate_arguments
+    if chosen == "simulate":
+        from skill.simulator.console import add_arguments as add_simulate_arguments
 
-    add_simulate_arguments(simulate)
+        add_simulate_arguments(simulate)
     simulate.set_defaults(run=run_simulate)
 
     check = commands.add_parser(
@@ -33,30 +46,55 @@ def main(argv: list[str] | None = None) -> int:
     check.set_defaults(run=run_check)
 
     package = commands.add_parser(
-        "package", help="write the ASK CLI skill package (skill.json + interaction models)")
-    package.add_argument("--out", type=Path, default=Path("build/skill-package"),
-                         help="the skill-package directory (default build/skill-package)")
-    package.add_argument("--endpoint", metavar="https://...",
-                         help="the skill's HTTPS endpoint, e.g. https://example.com/alexa")
+        "package", help="write the ASK CLI skill package (skill.json, models, icons), or with "
+                        "--lambda the AWS Lambda deployment zip")
+    package.add_argument("--out", type=Path, default=None,
+                         help="the skill-package directory (default build/skill-package), or "
+                              "with --lambda the zip (default build/lambda.zip)")
+    package.add_argument("--endpoint", metavar="https://...|arn:aws:lambda:...",
+                         help="the skill's HTTPS endpoint (e.g. https://example.com/alexa) or "
+                              "its Lambda function ARN")
     package.add_argument("--certificate", choices=("Trusted", "Wildcard", "SelfSigned"),
                          default="Trusted",
                          help="endpoint certificate type (Wildcard for a tunnel sub-domain)")
+    package.add_argument("--privacy-url", metavar="https://...",
+                         help="privacy policy URL (default: /privacy beside an HTTPS endpoint; "
+                              "required with a Lambda endpoint)")
+    package.add_argument("--terms-url", metavar="https://...",
+                         help="terms of use URL (default: /terms beside an HTTPS endpoint; "
+                              "required with a Lambda endpoint)")
+    package.add_argument("--lambda", dest="lambda_zip", action="store_true",
+                         help="build the AWS Lambda deployment zip (the wheel and its "
+                              "dependencies for Linux x86_64; needs the package registry)")
+    package.add_argument("--wheel", type=Path, metavar="FILE",
+                         help="with --lambda: ship this wheel instead of building one from "
+                              "the checkout")
+    package.add_argument("--python-version", metavar="X.Y", default=None,
+                         help="with --lambda: the runtime's Python (default: the template's)")
     package.set_defaults(run=run_package)
-
-    from skill import bench
 
     bench_parser = commands.add_parser(
         "bench", help="measure the skill against a hello-world floor on the same stack",
-        description=bench.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    bench.add_arguments(bench_parser)
-    bench_parser.set_defaults(run=bench.run)
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    if chosen == "bench":
+        from skill import bench
+
+        bench_parser.description = bench.__doc__
+        bench.add_arguments(bench_parser)
+    bench_parser.set_defaults(run=run_bench)
 
     args = parser.parse_args(argv)
     return args.run(args)
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    from skill.settings import SettingsError
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"cramp-helper serve: {exc}", file=sys.stderr)
+        return 2
     if args.local:
         settings = settings.as_local()
     problem = settings.startup_problem()
@@ -70,10 +108,20 @@ def run_serve(args: argparse.Namespace) -> int:
     except Exception as exc:  # noqa: BLE001 - start-up must fail with a clear message
         print(f"cramp-helper serve: cannot start: {exc}", file=sys.stderr)
         return 1
+    from skill.serving import serve_forever
+
     print(f"Leg Cramp Helper listening on http://{args.host}:{args.port}/alexa"
           f"{' (local mode: verification OFF)' if settings.local else ''}", file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
+    serve_forever(app, args.host, args.port, threads=args.threads,
+                  connection_limit=args.connection_limit, channel_timeout=args.channel_timeout,
+                  max_body_bytes=settings.max_body_bytes)
     return 0
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from skill import bench
+
+    return bench.run(args)
 
 
 def run_simulate(args: argparse.Namespace) -> int:
@@ -108,11 +156,18 @@ def _handled_intents() -> frozenset[str]:
 
 
 def run_package(args: argparse.Namespace) -> int:
-    from skill.model.package import check_package, write_package
+    if args.lambda_zip:
+        return run_lambda_package(args)
+    from skill.model.package import PackageError, check_package, write_package
     from skill.model.source import ModelSourceError
 
+    out = args.out or Path("build/skill-package")
     try:
-        result = write_package(args.out, args.endpoint, args.certificate, Settings.from_env())
+        result = write_package(out, args.endpoint, args.certificate, Settings.from_env(),
+                               privacy_url=args.privacy_url, terms_url=args.terms_url)
+    except PackageError as exc:
+        print(f"cramp-helper package: {exc}", file=sys.stderr)
+        return 2
     except (ModelSourceError, OSError) as exc:
         print(f"cramp-helper package: {exc}", file=sys.stderr)
         return 1
@@ -120,10 +175,33 @@ def run_package(args: argparse.Namespace) -> int:
         print(f"wrote {path}")
     for note in result.notes:
         print(f"note: {note}")
-    problems = check_package(args.out, _handled_intents())
+    problems = check_package(out, _handled_intents())
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
+
+
+def run_lambda_package(args: argparse.Namespace) -> int:
+    from skill.model.lambda_package import (
+        DEFAULT_ZIP,
+        HANDLER,
+        LAMBDA_PYTHON,
+        LambdaPackageError,
+        build_lambda_zip,
+    )
+
+    out = args.out or DEFAULT_ZIP
+    try:
+        built = build_lambda_zip(out, args.wheel, args.python_version or LAMBDA_PYTHON)
+    except (LambdaPackageError, OSError) as exc:
+        print(f"cramp-helper package --lambda: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {built.path}: {built.files} files, {built.bytes / 1e6:.1f} MB "
+          f"({built.unpacked_bytes / 1e6:.1f} MB unpacked); handler {HANDLER}")
+    if built.compiled_with is None:
+        print(f"note: no python{args.python_version or LAMBDA_PYTHON} on this machine, so the zip "
+              "has no byte code: each cold start compiles the modules (slower, still works)")
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,13 +1,30 @@
 """AWS Lambda entry point: the same skill object the web host serves.
 
-Configure the Lambda function's handler as `skill.lambda_function.handler`.
+Configure the Lambda function's handler as `skill.lambda_function.handler` (deploy/template.yaml
+does). On Lambda (AWS_LAMBDA_FUNCTION_NAME is set) preferences default to DynamoDB and
+SKILL_ID is required: without it the function fails at start-up, naming the setting, rather
+than answer requests meant for another skill.
 """
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from skill.assembly import build_skill
 from skill.settings import Settings
 
-_skill = build_skill(Settings.from_env())
+if TYPE_CHECKING:
+    from ask_sdk_core.skill import CustomSkill
+
+
+def _build() -> "CustomSkill":
+    settings = Settings.from_env()
+    problem = settings.startup_problem() if settings.lambda_runtime else None
+    if problem:
+        raise RuntimeError(f"cannot start: {problem}")
+    return build_skill(settings)
+
+
+_skill = _build()
 
 
 def lambda_handler(event: dict, context: object) -> dict:

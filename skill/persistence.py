@@ -152,8 +152,12 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
         self._run("write", lambda db: db.execute(_UPSERT, (key, text, int(time.time()))))
 
     def delete_attributes(self, request_envelope: "RequestEnvelope") -> None:
+        """Delete the user's record, then checkpoint and truncate the WAL so the user id
+        does not linger in the -wal file (a checkpoint blocked by a reader only delays
+        this to SQLite's next automatic checkpoint)."""
         key = self._keygen(request_envelope)
         self._run("delete", lambda db: db.execute(_DELETE, (key,)))
+        self._run("checkpoint", lambda db: db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone())
 
     # Connections
 
@@ -169,13 +173,22 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
         return db
 
     def _open(self) -> sqlite3.Connection:
-        """Create the file (and its folders) if needed, switch to WAL, ensure the table."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Create the file (and its folders) if needed, switch to WAL, ensure the table.
+
+        Only the server's user may read the store: missing folders are made 0700 and the
+        file 0600 (SQLite gives its -wal and -shm files the same mode). A symlink at the
+        path is refused, so the store cannot be pointed at another file."""
+        _make_private_folders(self.path.parent)
+        inode = _create_private_file(self.path)
         db = sqlite3.connect(self.path, timeout=self._busy_timeout_s, isolation_level=None)
         try:
+            if _inode(self.path) != inode:  # swapped between the check and the open
+                raise PersistenceException("the preferences file changed while opening it")
             db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
+            # Deleted records are overwritten, not left in free pages of the file.
+            db.execute("PRAGMA secure_delete = ON")
             db.execute(_SCHEMA)
         except BaseException:
             db.close()
@@ -208,6 +221,51 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
                 self._discard_connection()
                 raise PersistenceException(f"SQLite {what} failed: {exc}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def refuse_symlink(path: Path) -> None:
+    """Raise `PersistenceException` if `path` is a symbolic link."""
+    if path.is_symlink():
+        raise PersistenceException(f"refusing the preferences file {path}: it is a symbolic link")
+
+
+def _make_private_folders(folder: Path) -> None:
+    """Create `folder` and its missing parents as 0700 (existing folders are left alone:
+    the path may be anywhere an operator chose)."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
+
+
+def _create_private_file(path: Path) -> tuple[int, int]:
+    """Open (creating if needed) the file without following a symlink, make it 0600, and
+    return its (device, inode)."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        if path.is_symlink():
+            refuse_symlink(path)
+        raise
+    try:
+        os.fchmod(fd, 0o600)
+        stat = os.fstat(fd)
+        return stat.st_dev, stat.st_ino
+    finally:
+        os.close(fd)
+
+
+def _inode(path: Path) -> tuple[int, int]:
+    stat = os.lstat(path)
+    return stat.st_dev, stat.st_ino
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
@@ -363,7 +421,9 @@ def build_persistence_adapter(settings: "Settings") -> AbstractPersistenceAdapte
     tolerant. An unknown store name is a configuration error and stops start-up."""
     kind = (settings.persistence or "sqlite").lower()
     if kind == "sqlite":
-        store: AbstractPersistenceAdapter = SqlitePersistenceAdapter(settings.resolved_db_path())
+        path = settings.resolved_db_path()
+        refuse_symlink(path)  # a configuration problem: stop start-up, not just warn
+        store: AbstractPersistenceAdapter = SqlitePersistenceAdapter(path)
     elif kind == "dynamodb":
         store = build_dynamodb_adapter(
             settings, create_table=bool(settings.extra.get("dynamodb_create_table", False)))

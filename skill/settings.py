@@ -11,14 +11,48 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-_TRUE = {"1", "true", "yes", "on"}
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+class SettingsError(ValueError):
+    """A setting with a value that cannot be read safely; the message names the variable."""
 
 
 def _env_flag(name: str, default: bool) -> bool:
+    """A yes/no variable. Unset or empty means `default`; only the explicit spellings
+    1/0, true/false, yes/no, on/off (any case) count. Anything else raises
+    `SettingsError`: a typo must stop start-up, never switch a security check off."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
-    return raw.strip().lower() in _TRUE
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingsError(f"{name} must be one of 1/0, true/false, yes/no, on/off "
+                        f"(or unset); refusing to start")
+
+
+def packaged_dir(name: str) -> Path:
+    """The folder of a data package shipped in the wheel (`content`, `interaction_models`).
+
+    Installed, it is `skill/<name>/` in site-packages; in a checkout the packages are mapped
+    onto the top-level folders (pyproject.toml), so it is `<repo>/<name>/`. A source tree
+    run without installing falls back to that top-level folder too.
+    """
+    from importlib.resources import files
+
+    try:
+        return Path(str(files(f"skill.{name}")))
+    except ModuleNotFoundError:
+        return PROJECT_ROOT / name
+
+
+def on_lambda() -> bool:
+    """True inside AWS Lambda, which sets AWS_LAMBDA_FUNCTION_NAME for every function."""
+    return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
 
 
 def _default_db_path() -> Path:
@@ -36,10 +70,10 @@ class Settings:
     verify_signature: bool = True
     verify_timestamp: bool = True
     skill_id: str | None = None
-    # Where the single sources of truth live.
-    content_dir: Path = PROJECT_ROOT / "content"
-    models_dir: Path = PROJECT_ROOT / "interaction_models"
-    # Preferences store: "sqlite" (default), "dynamodb" or "memory".
+    # Where the single sources of truth live (inside the installed package).
+    content_dir: Path = packaged_dir("content")
+    models_dir: Path = packaged_dir("interaction_models")
+    # Preferences store: "sqlite" (default; "dynamodb" on Lambda) or "memory".
     persistence: str = "sqlite"
     db_path: Path | None = None
     dynamodb_table: str = "leg-cramp-helper-preferences"
@@ -48,6 +82,10 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     cert_download_timeout_s: float = 3.0
     log_level: str = "INFO"
+    # Key of the log's user tags; None: a random key per server process.
+    log_key: str | None = field(default=None, repr=False)
+    # Running inside AWS Lambda: the skill id is then always required.
+    lambda_runtime: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -61,6 +99,10 @@ class Settings:
     def startup_problem(self) -> str | None:
         """Why these settings must not serve real traffic, or None. Verification on
         without SKILL_ID would accept genuinely signed requests meant for any skill."""
+        if self.lambda_runtime and not self.skill_id:
+            return ("set SKILL_ID in the function's environment (the deployment template "
+                    "does): on Lambda the skill id is the only check that a request is for "
+                    "this skill.")
         if self.verify_signature and not self.skill_id:
             return ("set SKILL_ID (your skill's id from the developer console), or run "
                     "locally without request verification (--local / CRAMP_HELPER_LOCAL=1).")
@@ -72,18 +114,25 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> "Settings":
+        """The settings from the environment; `SettingsError` names a variable that has
+        a value it cannot read."""
         env = os.environ
         local = _env_flag("CRAMP_HELPER_LOCAL", False)
         db = env.get("CRAMP_HELPER_DB")
+        lambda_runtime = on_lambda()
+        # Lambda has no lasting disk: preferences go to DynamoDB unless told otherwise.
+        store = "dynamodb" if lambda_runtime else cls.persistence
         return cls(
             verify_signature=_env_flag("CRAMP_HELPER_VERIFY_SIGNATURE", not local),
             verify_timestamp=_env_flag("CRAMP_HELPER_VERIFY_TIMESTAMP", not local),
             skill_id=env.get("SKILL_ID") or None,
             content_dir=Path(env.get("CRAMP_HELPER_CONTENT_DIR", cls.content_dir)),
             models_dir=Path(env.get("CRAMP_HELPER_MODELS_DIR", cls.models_dir)),
-            persistence=env.get("CRAMP_HELPER_PERSISTENCE", cls.persistence).lower(),
+            persistence=env.get("CRAMP_HELPER_PERSISTENCE", store).lower(),
             db_path=Path(db) if db else None,
             dynamodb_table=env.get("CRAMP_HELPER_DYNAMODB_TABLE", cls.dynamodb_table),
             dynamodb_endpoint=env.get("CRAMP_HELPER_DYNAMODB_ENDPOINT") or None,
             log_level=env.get("CRAMP_HELPER_LOG_LEVEL", cls.log_level).upper(),
+            log_key=env.get("CRAMP_HELPER_LOG_KEY") or None,
+            lambda_runtime=lambda_runtime,
         )

@@ -216,7 +216,7 @@ def test_changed_chain_at_same_url_is_validated_afresh(verified_app, ca, trust, 
     # The bucket now serves an untrusted chain at the same URL: a fresh download must see it.
     rogue = ThrowawayCA()
     monkeypatch.setattr(verification, "download_certificate", lambda url, timeout_s: rogue.chain_pem)
-    verifier = next(v for v in verified_app.extensions["cramp_helper"]["webhook"]._handler._verifiers
+    verifier = next(v for v in verified_app.extensions["cramp_helper"]["webhook"].verifiers
                     if isinstance(v, verification.AlexaSignatureVerifier))
     verifier._pems.clear()  # as after the PEM time-to-live
     assert signed_post(client, rogue, envelopes.launch_request()).status_code == 400

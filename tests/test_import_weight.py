@@ -20,6 +20,8 @@ NOT_FOR_A_WORKER = {
     "pycparser": "pulled in only by cffi",
     "skill.throwaway_ca": "test and benchmark signing only",
     "skill.bench": "the benchmark",
+    "skill.simulator": "the text simulator",
+    "skill.model": "package and check tooling",
     "platformdirs": "only needed when no CRAMP_HELPER_DB path is given",
     "boto3": "only for the DynamoDB store",
     "xml.etree.ElementTree": "only the quiet voice parses SSML: loaded with the first whisper",
@@ -45,7 +47,8 @@ def test_a_worker_loads_nothing_a_request_does_not_need(tmp_path) -> None:
         "from skill.app import create_app\n"
         "create_app()\n"
         f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {set(NOT_FOR_A_WORKER)!r}"
-        f" or m in {set(NOT_FOR_A_WORKER)!r} or m.startswith('skill.bench'))))\n",
+        f" or m in {set(NOT_FOR_A_WORKER)!r} or m.startswith(('skill.bench', 'skill.simulator', "
+        f"'skill.model')))))\n",
         tmp_path)
     assert loaded == [], {m: NOT_FOR_A_WORKER.get(m, NOT_FOR_A_WORKER.get(m.split('.')[0], ""))
                           for m in loaded}
@@ -88,3 +91,41 @@ print(json.dumps({{"statuses": statuses, "opened": opened, "new": new_skill_modu
     assert seen["opened"] == [], "a request read a project file: load it at start-up"
     assert seen["new"] == [], "a request imported a skill module: import it at start-up"
     assert seen["dateutil_parser"] == [], "Alexa's ISO timestamps need no dateutil.parser"
+
+
+def test_serve_imports_neither_the_benchmark_nor_the_simulator(tmp_path) -> None:
+    """`cramp-helper serve`, as a process on loopback: every module it imported is listed
+    by -X importtime, read once it answers its health check."""
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CRAMP_HELPER_", "SKILL_ID"))}
+    env["CRAMP_HELPER_DB"] = str(tmp_path / "prefs.sqlite3")
+    log = tmp_path / "imports.txt"
+    with log.open("w") as stderr:
+        server = subprocess.Popen([sys.executable, "-X", "importtime", "-m", "skill.cli", "serve",
+                                   "--local", "--host", "127.0.0.1", "--port", str(port)],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+                                  start_new_session=True)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                    break
+                except OSError:
+                    assert server.poll() is None and time.monotonic() < deadline, log.read_text()
+                    time.sleep(0.1)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=10)
+    imported = {line.rsplit("|", 1)[1].strip() for line in log.read_text().splitlines()
+                if line.startswith("import time:") and "|" in line}
+    assert "skill.app" in imported, "the import list is empty: nothing was checked"
+    heavy = sorted(m for m in imported if m.startswith(("skill.bench", "skill.simulator")))
+    assert heavy == []

@@ -37,7 +37,11 @@ def test_every_locale_model_is_identical_apart_from_the_locale(package_dir):
     manifest = json.loads((package_dir / "skill.json").read_text())["manifest"]
     localized = manifest["publishingInformation"]["locales"]
     assert set(localized) == set(LOCALES)
-    assert all(info == localized["en-US"] for info in localized.values())
+
+    def words(info: dict) -> dict:  # each locale names its own icon files
+        return {k: v for k, v in info.items() if not k.endswith("IconUri")}
+
+    assert all(words(info) == words(localized["en-US"]) for info in localized.values())
 
 
 def test_package_output_passes_check(package_dir, capsys):
@@ -62,9 +66,13 @@ def test_wildcard_certificate_for_a_tunnel(tmp_path):
     assert main(["check", "--package", str(out)]) == 0
 
 
+POLICIES = ["--privacy-url", "https://pages.example.org/cramp/privacy",
+            "--terms-url", "https://pages.example.org/cramp/terms"]
+
+
 def test_without_an_endpoint_the_package_says_so_and_still_checks(tmp_path, capsys):
     out = tmp_path / "skill-package"
-    assert main(["package", "--out", str(out)]) == 0
+    assert main(["package", "--out", str(out), *POLICIES]) == 0
     assert "no endpoint" in capsys.readouterr().out
     assert main(["check", "--package", str(out)]) == 0
 
@@ -72,7 +80,7 @@ def test_without_an_endpoint_the_package_says_so_and_still_checks(tmp_path, caps
 def test_an_existing_ask_resources_file_is_kept(tmp_path):
     out = tmp_path / "skill-package"
     (tmp_path / "ask-resources.json").write_text('{"mine": true}')
-    assert main(["package", "--out", str(out)]) == 0
+    assert main(["package", "--out", str(out), *POLICIES]) == 0
     assert json.loads((tmp_path / "ask-resources.json").read_text()) == {"mine": True}
 
 
@@ -98,3 +106,112 @@ def test_check_names_unreadable_json(package_dir, capsys):
 def test_check_of_the_sources_passes(capsys):
     assert main(["check"]) == 0
     assert "OK (sources)" in capsys.readouterr().out
+
+
+# --- submission: icons, policy URLs, Lambda endpoint -----------------------------------------
+
+LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:leg-cramp-helper-skill"
+
+
+def manifest_of(package_dir: Path) -> dict:
+    return json.loads((package_dir / "skill.json").read_text())["manifest"]
+
+
+def test_every_locale_has_both_icons_at_their_sizes(package_dir):
+    from skill.model.icon import read_png_size
+
+    localized = manifest_of(package_dir)["publishingInformation"]["locales"]
+    for locale, info in localized.items():
+        for key, size in (("smallIconUri", 108), ("largeIconUri", 512)):
+            uri = info[key]
+            assert uri.startswith("file://assets/") and locale in uri
+            path = package_dir / uri[len("file://"):]
+            assert read_png_size(path.read_bytes()) == (size, size)
+
+
+def test_policy_urls_default_to_the_web_host_pages_beside_the_endpoint(package_dir):
+    policies = manifest_of(package_dir)["privacyAndCompliance"]["locales"]
+    assert set(policies) == set(LOCALES)
+    assert all(urls == {"privacyPolicyUrl": "https://cramp.example.com/privacy",
+                        "termsOfUseUrl": "https://cramp.example.com/terms"}
+               for urls in policies.values())
+
+
+def test_given_policy_urls_win_over_the_defaults(tmp_path):
+    out = tmp_path / "skill-package"
+    assert main(["package", "--out", str(out), "--endpoint", ENDPOINT, *POLICIES]) == 0
+    urls = manifest_of(out)["privacyAndCompliance"]["locales"]["en-GB"]
+    assert urls == {"privacyPolicyUrl": POLICIES[1], "termsOfUseUrl": POLICIES[3]}
+
+
+def test_a_lambda_endpoint_needs_both_policy_urls(tmp_path, capsys):
+    out = tmp_path / "skill-package"
+    assert main(["package", "--out", str(out), "--endpoint", LAMBDA_ARN, POLICIES[0], POLICIES[1]]) == 2
+    assert "--terms-url" in capsys.readouterr().err
+    assert not (out / "skill.json").exists()
+
+
+def test_a_lambda_endpoint_has_no_certificate_type_and_passes_check(tmp_path):
+    out = tmp_path / "skill-package"
+    assert main(["package", "--out", str(out), "--endpoint", LAMBDA_ARN, *POLICIES]) == 0
+    manifest = manifest_of(out)
+    assert manifest["apis"]["custom"]["endpoint"] == {"uri": LAMBDA_ARN}
+    assert manifest["events"]["endpoint"] == {"uri": LAMBDA_ARN}
+    assert main(["check", "--package", str(out)]) == 0
+
+
+@pytest.mark.parametrize("endpoint", ["http://cramp.example.com/alexa", "cramp.example.com",
+                                      "arn:aws:lambda:us-east-1:123:function:x",
+                                      "arn:aws:s3:::bucket"])
+def test_package_refuses_an_endpoint_that_is_neither_https_nor_a_lambda_arn(tmp_path, capsys, endpoint):
+    assert main(["package", "--out", str(tmp_path / "p"), "--endpoint", endpoint, *POLICIES]) == 2
+    assert "must be an https:// URL or a Lambda function ARN" in capsys.readouterr().err
+
+
+def test_package_refuses_a_plain_http_policy_url(tmp_path, capsys):
+    assert main(["package", "--out", str(tmp_path / "p"), "--endpoint", ENDPOINT,
+                 "--privacy-url", "http://cramp.example.com/privacy"]) == 2
+    assert "must be an https:// address" in capsys.readouterr().err
+
+
+def test_check_fails_without_policy_urls(tmp_path, capsys):
+    out = tmp_path / "skill-package"
+    assert main(["package", "--out", str(out)]) == 1  # written, but not ready to submit
+    capsys.readouterr()
+    assert main(["check", "--package", str(out)]) == 1
+    err = capsys.readouterr().err
+    for locale in LOCALES:
+        assert f"privacyAndCompliance.locales.{locale}.privacyPolicyUrl is missing" in err
+        assert f"privacyAndCompliance.locales.{locale}.termsOfUseUrl is missing" in err
+
+
+def test_check_fails_without_icons(package_dir, capsys):
+    (package_dir / "assets" / "images" / "en-GB_largeIcon.png").unlink()
+    manifest = json.loads((package_dir / "skill.json").read_text())
+    del manifest["manifest"]["publishingInformation"]["locales"]["en-AU"]["smallIconUri"]
+    (package_dir / "skill.json").write_text(json.dumps(manifest))
+    assert main(["check", "--package", str(package_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "en-GB: largeIconUri: file://assets/images/en-GB_largeIcon.png is not a file" in err
+    assert "en-AU: smallIconUri: missing (a 108x108 PNG)" in err
+
+
+def test_check_fails_on_an_icon_of_the_wrong_size_or_not_a_png(package_dir, capsys):
+    from skill.model.icon import icon_png
+
+    images = package_dir / "assets" / "images"
+    (images / "en-US_largeIcon.png").write_bytes(icon_png(108))
+    (images / "en-IN_smallIcon.png").write_bytes(b"GIF89a not a png")
+    assert main(["check", "--package", str(package_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "en-US_largeIcon.png is 108x108, must be 512x512 PNG" in err
+    assert "en-IN_smallIcon.png: not a PNG file" in err
+
+
+def test_check_refuses_an_icon_outside_the_package(package_dir, capsys):
+    manifest = json.loads((package_dir / "skill.json").read_text())
+    manifest["manifest"]["publishingInformation"]["locales"]["en-CA"]["smallIconUri"] = \
+        "file://assets/../../../etc/passwd"
+    (package_dir / "skill.json").write_text(json.dumps(manifest))
+    assert main(["check", "--package", str(package_dir)]) == 1
+    assert "en-CA: smallIconUri: file://assets/../../../etc/passwd is not a file" in capsys.readouterr().err

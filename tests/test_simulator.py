@@ -448,3 +448,33 @@ def test_annotation_accuracy_overall_and_per_section(sections, resolver):
     outcomes = [o for e in evaluations.values() for o in e.outcomes]
     overall = sum(o.correct for o in outcomes) / len(outcomes)
     assert overall >= MIN_ACCURACY, f"{overall:.1%}"
+
+
+# --- skill id ---------------------------------------------------------------------------------
+
+CONSOLE_SKILL_ID = "amzn1.ask.skill.12345678-1234-1234-1234-123456789012"
+
+
+def test_simulate_sends_the_configured_skill_id(tmp_path, monkeypatch, capsys):
+    """With SKILL_ID set (as for the developer console), the skill checks it, and the
+    simulator's envelopes carry it: every turn is answered."""
+    script = tmp_path / "s.txt"
+    script.write_text("open leg cramp helper\nnext\n")
+    monkeypatch.setenv("SKILL_ID", CONSOLE_SKILL_ID)
+    assert main(["simulate", "--in-process", "--json", "--script", str(script)]) == 0
+    out = capsys.readouterr().out
+    assert "2 turns, 2 answered" in out
+    assert out.count(f'"applicationId": "{CONSOLE_SKILL_ID}"') == 4  # context and session, twice
+
+
+def test_simulate_skill_id_option_wins_over_the_setting(tmp_path, monkeypatch, capsys):
+    script = tmp_path / "s.txt"
+    script.write_text("open leg cramp helper\n")
+    monkeypatch.delenv("SKILL_ID", raising=False)
+    assert main(["simulate", "--in-process", "--json", "--skill-id", CONSOLE_SKILL_ID,
+                 "--script", str(script)]) == 0
+    assert f'"applicationId": "{CONSOLE_SKILL_ID}"' in capsys.readouterr().out
+    # the skill checks SKILL_ID: a different id in the envelopes is refused, as on Alexa
+    monkeypatch.setenv("SKILL_ID", CONSOLE_SKILL_ID)
+    other = "amzn1.ask.skill.00000000-0000-0000-0000-000000000001"
+    assert main(["simulate", "--in-process", "--skill-id", other, "--script", str(script)]) == 1

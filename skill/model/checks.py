@@ -10,7 +10,11 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from skill.model.icon import read_png_size
+from skill.model.manifest import ICONS, POLICY_PAGES, is_https_url, is_lambda_arn
 
 INTERACTION_MODEL_CLASS = ("ask_smapi_model.v1.skill.interaction_model."
                            "interaction_model_data.InteractionModelData")
@@ -208,9 +212,13 @@ def handler_problems(model_intents: set[str], handled: set[str], where: str) -> 
 # --- manifest -----------------------------------------------------------------------------
 
 def check_manifest(manifest: Any, model_locales: Iterable[str],
-                   model: dict[str, Any] | None = None, where: str = "skill.json") -> list[Problem]:
+                   model: dict[str, Any] | None = None, where: str = "skill.json",
+                   package_dir: Path | None = None) -> list[Problem]:
     """Every problem in a manifest envelope. `model` (any locale's interaction model) lets the
-    example phrases be checked against the invocation name and the samples."""
+    example phrases be checked against the invocation name and the samples. With
+    `package_dir` (a written skill package) the manifest must also be ready for submission:
+    both icons in every locale, `file://assets/...` icons present in the package at the
+    right size, and a privacy policy and terms of use URL in every locale."""
     problems = smapi_problems(manifest, MANIFEST_CLASS, where)
     body = manifest.get("manifest") if isinstance(manifest, dict) else None
     if not isinstance(body, dict):
@@ -221,6 +229,8 @@ def check_manifest(manifest: Any, model_locales: Iterable[str],
                                     set(model_locales), model, where)
     problems += privacy_problems(body.get("privacyAndCompliance") or {}, where)
     problems += endpoint_problems(body, where)
+    if package_dir is not None:
+        problems += submission_problems(body, package_dir, where)
     return problems
 
 
@@ -340,9 +350,63 @@ def _endpoint_shape(endpoint: Any, where: str) -> list[Problem]:
         return [Problem(where, "must be an object with uri and sslCertificateType")]
     problems = []
     uri = endpoint.get("uri")
+    if isinstance(uri, str) and is_lambda_arn(uri):
+        if "sslCertificateType" in endpoint:
+            problems.append(Problem(where, "a Lambda ARN endpoint takes no sslCertificateType"))
+        return problems
     if not (isinstance(uri, str) and uri.startswith("https://") and len(uri) > len("https://")):
-        problems.append(Problem(where, f"uri {uri!r} must be an https:// address"))
+        problems.append(Problem(where, f"uri {uri!r} must be an https:// address or a Lambda "
+                                       "function ARN"))
     if endpoint.get("sslCertificateType") not in SSL_CERTIFICATE_TYPES:
         problems.append(Problem(where, f"sslCertificateType must be one of "
                                        f"{', '.join(sorted(SSL_CERTIFICATE_TYPES))}"))
     return problems
+
+
+# --- submission: icons and policy URLs ----------------------------------------------------
+
+def submission_problems(body: dict[str, Any], package_dir: Path, where: str) -> list[Problem]:
+    """What certification asks of a package beyond a valid manifest: two icons and two
+    policy URLs in every locale."""
+    problems = []
+    locales = (body.get("publishingInformation") or {}).get("locales") or {}
+    policies = (body.get("privacyAndCompliance") or {}).get("locales") or {}
+    for locale, info in sorted(locales.items()):
+        here = f"{where}: {locale}"
+        for key, (_, size) in ICONS.items():
+            problems += icon_problems((info or {}).get(key), size, package_dir, f"{here}: {key}")
+        urls = policies.get(locale) or {}
+        for key, page in POLICY_PAGES.items():
+            url = urls.get(key)
+            if not url:
+                problems.append(Problem(here, f"privacyAndCompliance.locales.{locale}.{key} is "
+                                              f"missing (the {page} page's URL)"))
+            elif not _is_https(url):
+                problems.append(Problem(here, f"{key} {url!r} must be an https:// address"))
+    return problems
+
+
+def icon_problems(uri: Any, size: int, package_dir: Path, where: str) -> list[Problem]:
+    """An icon URI: an https:// address, or a `file://assets/...` PNG in the package that is
+    `size` x `size` pixels."""
+    if not isinstance(uri, str) or not uri:
+        return [Problem(where, f"missing (a {size}x{size} PNG)")]
+    if _is_https(uri):
+        return []
+    if not uri.startswith("file://assets/"):
+        return [Problem(where, f"{uri!r} must be file://assets/... or an https:// address")]
+    relative = uri[len("file://"):]
+    path = package_dir / relative
+    if ".." in Path(relative).parts or not path.is_file():
+        return [Problem(where, f"{uri} is not a file in {package_dir}")]
+    try:
+        found = read_png_size(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        return [Problem(where, f"{uri}: {exc}")]
+    if found != (size, size):
+        return [Problem(where, f"{uri} is {found[0]}x{found[1]}, must be {size}x{size} PNG")]
+    return []
+
+
+def _is_https(url: Any) -> bool:
+    return isinstance(url, str) and is_https_url(url)

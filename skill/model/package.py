@@ -2,7 +2,10 @@
 
     <out>/skill.json
     <out>/interactionModels/custom/<locale>.json
+    <out>/assets/images/<locale>_smallIcon.png, _largeIcon.png   (108 and 512 px, skill/model/icon.py)
     <out>/../ask-resources.json    (only when absent: lets `ask deploy` run from <out>/..)
+
+The ASK CLI uploads the icons because skill.json names them as `file://assets/...`.
 """
 from __future__ import annotations
 
@@ -20,7 +23,16 @@ from skill.model.generate import (
     generate_model,
     model_json_text,
 )
-from skill.model.manifest import DEFAULT_SSL_CERTIFICATE_TYPE, build_manifest
+from skill.model.icon import icon_png
+from skill.model.manifest import (
+    DEFAULT_SSL_CERTIFICATE_TYPE,
+    ICONS,
+    build_manifest,
+    icon_path,
+    is_https_url,
+    is_lambda_arn,
+    page_url_beside,
+)
 from skill.model.source import ModelSourceError
 from skill.settings import Settings
 
@@ -29,6 +41,10 @@ ASK_RESOURCES = {
     "askcliResourcesVersion": "2020-03-31",
     "profiles": {"default": {"skillMetadata": {"src": None}}},
 }
+
+
+class PackageError(ValueError):
+    """The endpoint or a policy URL given to `write_package` cannot be used."""
 
 
 @dataclass
@@ -40,16 +56,28 @@ class PackageResult:
 
 def write_package(out: Path, endpoint: str | None = None,
                   ssl_certificate_type: str = DEFAULT_SSL_CERTIFICATE_TYPE,
-                  settings: Settings | None = None) -> PackageResult:
-    """Write skill.json and one model per locale under `out` (the skill-package directory)."""
+                  settings: Settings | None = None, *, privacy_url: str | None = None,
+                  terms_url: str | None = None) -> PackageResult:
+    """Write skill.json, one model per locale and the icons under `out` (the skill-package
+    directory). `endpoint`: an HTTPS URL or a Lambda function ARN. The policy URLs default
+    to the web host's /privacy and /terms beside an HTTPS endpoint, and are required with a
+    Lambda endpoint. Raises PackageError for an unusable endpoint or URL."""
     settings = settings or Settings()
+    privacy_url, terms_url = policy_urls(endpoint, privacy_url, terms_url)
     models = generate_locale_models(settings)
-    manifest = build_manifest(endpoint, ssl_certificate_type, tuple(models), settings=settings)
+    manifest = build_manifest(endpoint, ssl_certificate_type, tuple(models), settings=settings,
+                              privacy_url=privacy_url, terms_url=terms_url, icons=True)
     result = PackageResult(out)
     (out / MODELS_SUBDIR).mkdir(parents=True, exist_ok=True)
     result.files.append(_write(out / "skill.json", model_json_text(manifest)))
     for locale, model in models.items():
         result.files.append(_write(out / MODELS_SUBDIR / f"{locale}.json", model_json_text(model)))
+    for locale in models:
+        for key, (_, size) in ICONS.items():
+            path = out / "assets" / icon_path(key, locale)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(icon_png(size))
+            result.files.append(path)
     resources = out.parent / "ask-resources.json"
     if resources.exists():
         result.notes.append(f"kept the existing {resources}")
@@ -58,9 +86,30 @@ def write_package(out: Path, endpoint: str | None = None,
         config["profiles"]["default"]["skillMetadata"]["src"] = f"./{out.name}"
         result.files.append(_write(resources, json.dumps(config, indent=2) + "\n"))
     if not endpoint:
-        result.notes.append("no endpoint in skill.json: pass --endpoint https://... before "
-                            "`ask deploy`, or set it in the developer console")
+        result.notes.append("no endpoint in skill.json: pass --endpoint https://... or a Lambda "
+                            "function ARN before `ask deploy`, or set it in the developer console")
     return result
+
+
+def policy_urls(endpoint: str | None, privacy_url: str | None,
+                terms_url: str | None) -> tuple[str | None, str | None]:
+    """The privacy policy and terms of use URLs to publish: as given, or the web host's pages
+    beside an HTTPS endpoint. Raises PackageError for a bad endpoint or URL, or for a Lambda
+    endpoint without both URLs (a function serves no web pages)."""
+    if endpoint and not (is_https_url(endpoint) or is_lambda_arn(endpoint)):
+        raise PackageError(f"endpoint {endpoint!r} must be an https:// URL or a Lambda function "
+                           "ARN (arn:aws:lambda:<region>:<account>:function:<name>)")
+    if endpoint and is_lambda_arn(endpoint) and not (privacy_url and terms_url):
+        raise PackageError("a Lambda endpoint serves no web pages: pass --privacy-url and "
+                           "--terms-url (where content/privacy.md and content/terms.md are "
+                           "published)")
+    if endpoint and is_https_url(endpoint):
+        privacy_url = privacy_url or page_url_beside(endpoint, "privacy")
+        terms_url = terms_url or page_url_beside(endpoint, "terms")
+    for name, url in (("privacy policy", privacy_url), ("terms of use", terms_url)):
+        if url is not None and not is_https_url(url):
+            raise PackageError(f"{name} URL {url!r} must be an https:// address")
+    return privacy_url, terms_url
 
 
 def _write(path: Path, text: str) -> Path:
@@ -87,7 +136,8 @@ def check_package(package_dir: Path, handled_intents: frozenset[str] | None) -> 
     if problem:
         return problems + [problem]
     any_model = next(iter(models.values()), None)
-    return problems + check_manifest(manifest, models.keys(), any_model, where=str(manifest_path))
+    return problems + check_manifest(manifest, models.keys(), any_model, where=str(manifest_path),
+                                     package_dir=package_dir)
 
 
 def _read_json(path: Path) -> tuple[Any, Problem | None]:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from skill import envelopes
 from skill.model.generate import LOCALES, generate_locale_models
 from skill.settings import Settings
 from skill.simulator.resolver import Resolver
@@ -39,17 +40,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speak", action="store_true", help="speak answers through espeak-ng")
     parser.add_argument("--locale", default="en-US", choices=LOCALES)
     parser.add_argument("--screen", action="store_true", help="a device with a screen")
+    parser.add_argument("--skill-id", metavar="ID",
+                        help="the skill id in every request (default: SKILL_ID, else a "
+                             "placeholder id)")
 
 
 def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
     stdin, out = stdin or sys.stdin, out or sys.stdout
+    settings = Settings.from_env()
     try:
-        model = generate_locale_models(Settings.from_env())[args.locale]
+        model = generate_locale_models(settings)[args.locale]
         transport = InProcessTransport() if args.in_process else HttpTransport(args.url)
     except Exception as exc:  # noqa: BLE001 - start-up problems end with one clear line
         print(f"cramp-helper simulate: cannot start: {exc}", file=sys.stderr)
         return 1
-    conversation = Conversation(Resolver(model), transport, args.locale, args.screen)
+    skill_id = (getattr(args, "skill_id", None) or settings.skill_id
+                or envelopes.DEFAULT_APPLICATION_ID)
+    conversation = Conversation(Resolver(model), transport, args.locale, args.screen,
+                                application_id=skill_id)
     speaker = Speaker() if args.speak else None
     if speaker and not speaker.available:
         print(NOT_INSTALLED, file=out)

@@ -53,6 +53,9 @@ class Conversation:
     locale: str = "en-US"
     with_screen: bool = False
     user_id: str = envelopes.DEFAULT_USER_ID
+    #: The skill id every envelope carries (the configured SKILL_ID, so a skill that checks
+    #: its id accepts the simulator's requests).
+    application_id: str = envelopes.DEFAULT_APPLICATION_ID
     session_id: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
 
@@ -111,7 +114,7 @@ class Conversation:
     def _session_kwargs(self, new: bool) -> dict[str, Any]:
         return {"new_session": new, "session_id": self.session_id,
                 "session_attributes": self.attributes, "user_id": self.user_id,
-                "with_screen": self.with_screen}
+                "application_id": self.application_id, "with_screen": self.with_screen}
 
     def _slot_payload(self, resolution: Resolution) -> dict[str, Any]:
         """Every slot the intent declares, filled or not, as Alexa sends them."""

@@ -1,0 +1,293 @@
+"""Shipping: the wheel starts anywhere, the Lambda zip answers from an empty folder, and the
+AWS template passes cfn-lint.
+
+These tests install from the package registry (the only host they reach). Dependencies are
+downloaded once per session into a wheelhouse, as Linux x86_64 (manylinux2014) wheels for
+this Python, which suit both this machine and the Lambda build; every install after that
+is offline (`--no-index`).
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from skill import envelopes
+from skill.model.lambda_package import (
+    DEFAULT_ZIP,
+    HANDLER,
+    LAMBDA_PLATFORM,
+    LAMBDA_PYTHON,
+    build_wheel,
+)
+from skill.settings import PROJECT_ROOT
+
+HOST_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+TEMPLATE = PROJECT_ROOT / "deploy" / "template.yaml"
+SKILL_ID = "amzn1.ask.skill.12345678-1234-1234-1234-123456789012"
+
+
+def _run(command: list[str], timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, **kwargs)
+    assert done.returncode == 0, f"{command[:4]} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+    return done
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    """This machine's environment without the skill's settings or any Python path."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CRAMP_HELPER_", "SKILL_ID", "PYTHON", "VIRTUAL_ENV", "AWS_"))}
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def shipping_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("shipping")
+
+
+@pytest.fixture(scope="session")
+def wheel(shipping_dir: Path) -> Path:
+    return build_wheel(PROJECT_ROOT, shipping_dir / "dist")
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(shipping_dir: Path, wheel: Path) -> Path:
+    """The wheel's dependencies, downloaded once per session."""
+    house = shipping_dir / "wheelhouse"
+    _run([sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(house),
+          "--platform", LAMBDA_PLATFORM, "--python-version", HOST_PYTHON,
+          "--implementation", "cp", "--only-binary=:all:", str(wheel)])
+    return house
+
+
+def _offline_pip_env(house: Path) -> dict[str, str]:
+    return _clean_env(PIP_NO_INDEX="1", PIP_FIND_LINKS=str(house))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _post(url: str, payload: dict) -> dict:
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        assert reply.status == 200
+        return json.loads(reply.read())
+
+
+def _wait_for(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the server did not come up: {server.stderr.read() if server.stderr else ''}")
+            time.sleep(0.1)
+
+
+LAMBDA_CALL = """
+import json, sys
+import skill, skill.lambda_function as function
+from skill.settings import Settings
+event = json.loads(sys.stdin.read())
+answer = function.handler(event, None)
+print(json.dumps({"skill": skill.__file__, "content": str(Settings().content_dir),
+                  "store": Settings.from_env().persistence, "answer": answer}))
+"""
+
+
+def _call_lambda(python: list[str], cwd: Path, env: dict[str, str]) -> dict:
+    event = envelopes.launch_request(application_id=SKILL_ID)
+    done = _run([*python, "-c", LAMBDA_CALL], input=json.dumps(event), cwd=cwd, env=env,
+                timeout=120)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _assert_launch_answer(answer: dict) -> None:
+    speech = answer["response"]["outputSpeech"]["ssml"]
+    assert speech.startswith("<speak>") and "step" in speech
+    assert answer["response"]["shouldEndSession"] is False
+
+
+# --- the wheel --------------------------------------------------------------------------
+
+def test_the_wheel_carries_the_content_and_model_sources(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for path in sorted((PROJECT_ROOT / "content").glob("*.toml")):
+        assert f"skill/content/{path.name}" in names
+    assert {"skill/content/privacy.md", "skill/content/terms.md",
+            "skill/interaction_models/model.toml", "skill/interaction_models/publishing.toml",
+            "skill/interaction_models/en-US.json", "skill/lambda_function.py"} <= names
+    assert not any(name.startswith(("content/", "interaction_models/", "tests/")) for name in names)
+
+
+def test_every_package_under_skill_is_in_the_wheel_list() -> None:
+    """pyproject.toml lists packages by hand (the data packages are mapped from the top level),
+    so a new package must be added there."""
+    listed = set(tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(PROJECT_ROOT).parts)
+             for init in (PROJECT_ROOT / "skill").rglob("__init__.py")}
+    assert found | {"skill.content", "skill.interaction_models"} == listed
+
+
+def test_the_wheel_starts_anywhere(shipping_dir: Path, wheel: Path, wheelhouse: Path) -> None:
+    """Installed into a fresh virtual environment outside the checkout: serve answers a launch
+    and the policy pages, the Lambda handler answers a launch, check and simulate find the
+    model, all from the installed package."""
+    venv = shipping_dir / "venv"
+    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
+    python = venv / "bin" / "python"
+    _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", str(wheel)],
+         env=_offline_pip_env(wheelhouse))
+    home = shipping_dir / "home"
+    home.mkdir()
+    env = _clean_env(HOME=str(home), CRAMP_HELPER_DB=str(home / "prefs.sqlite3"))
+
+    port = _free_port()
+    server = subprocess.Popen([str(venv / "bin" / "cramp-helper"), "serve", "--local",
+                               "--host", "127.0.0.1", "--port", str(port)],
+                              cwd=home, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/healthz", server)
+        _assert_launch_answer(_post(f"http://127.0.0.1:{port}/alexa", envelopes.launch_request()))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/privacy", timeout=5) as page:
+            assert "forget my settings" in page.read().decode()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+    seen = _call_lambda([str(python)], home, {**env, "AWS_LAMBDA_FUNCTION_NAME": "test",
+                                              "SKILL_ID": SKILL_ID,
+                                              "CRAMP_HELPER_PERSISTENCE": "memory"})
+    _assert_launch_answer(seen["answer"])
+    assert Path(seen["skill"]).is_relative_to(venv) and Path(seen["content"]).is_relative_to(venv)
+
+    checked = _run([str(venv / "bin" / "cramp-helper"), "check"], cwd=home, env=env)
+    assert "OK (sources)" in checked.stdout
+    script = home / "script.txt"
+    script.write_text("open leg cramp helper\nnext\nstop\n")
+    talk = _run([str(venv / "bin" / "cramp-helper"), "simulate", "--in-process", "--script",
+                 str(script)], cwd=home, env={**env, "SKILL_ID": SKILL_ID})
+    assert "heard: AMAZON.NextIntent" in talk.stdout
+
+
+# --- the Lambda zip ---------------------------------------------------------------------
+
+def test_the_lambda_zip_answers_a_launch_from_an_empty_folder(
+        shipping_dir: Path, wheel: Path, wheelhouse: Path) -> None:
+    """Built as for Lambda (for this machine's Python, so it can run here), unpacked into an
+    empty folder and run with nothing else on the path: the handler answers a launch."""
+    out = shipping_dir / "lambda.zip"
+    built = _run([sys.executable, "-m", "skill.cli", "package", "--lambda", "--wheel", str(wheel),
+                  "--out", str(out), "--python-version", HOST_PYTHON],
+                 env=_offline_pip_env(wheelhouse))
+    assert f"handler {HANDLER}" in built.stdout
+
+    names = zipfile.ZipFile(out).namelist()
+    assert "skill/lambda_function.py" in names and "skill/content/sources.toml" in names
+    assert not any(name.startswith("bin/") for name in names), "console scripts are not shipped"
+    binaries = [n for n in names if n.endswith(".so")]
+    assert binaries and all("x86_64-linux" in n or ".abi3." in n for n in binaries), binaries
+
+    task = shipping_dir / "task"  # Lambda's /var/task
+    task.mkdir()
+    zipfile.ZipFile(out).extractall(task)
+    # -S: no site-packages at all, only the unpacked zip (PYTHONPATH), as on Lambda.
+    env = _clean_env(HOME=str(task), PYTHONPATH=str(task), PYTHONDONTWRITEBYTECODE="1",
+                     AWS_LAMBDA_FUNCTION_NAME="leg-cramp-helper-skill", AWS_REGION="us-east-1",
+                     SKILL_ID=SKILL_ID, CRAMP_HELPER_PERSISTENCE="memory")
+    seen = _call_lambda([sys.executable, "-S"], task, env)
+    _assert_launch_answer(seen["answer"])
+    assert Path(seen["skill"]).is_relative_to(task) and Path(seen["content"]).is_relative_to(task)
+    del env["CRAMP_HELPER_PERSISTENCE"]
+    probe = _run([sys.executable, "-S", "-c", "from skill.settings import Settings; "
+                  "print(Settings.from_env().persistence)"], cwd=task, env=env)
+    assert probe.stdout.strip() == "dynamodb", "on Lambda the store defaults to DynamoDB"
+
+
+def test_the_lambda_zip_is_reproducible(tmp_path: Path) -> None:
+    from skill.model.lambda_package import zip_folder
+
+    folder = tmp_path / "f"
+    (folder / "skill").mkdir(parents=True)
+    (folder / "bin").mkdir()
+    (folder / "skill" / "a.py").write_text("x = 1\n")
+    (folder / "bin" / "cramp-helper").write_text("#!/bin/sh\n")
+    first = zip_folder(folder, tmp_path / "1.zip")
+    os.utime(folder / "skill" / "a.py", (1e9, 1e9))
+    second = zip_folder(folder, tmp_path / "2.zip")
+    assert (tmp_path / "1.zip").read_bytes() == (tmp_path / "2.zip").read_bytes()
+    assert first.files == second.files == 1
+    assert zipfile.ZipFile(tmp_path / "1.zip").namelist() == ["skill/a.py"]
+
+
+# --- the AWS template -------------------------------------------------------------------
+
+def _template() -> dict:
+    from cfnlint.decode import decode
+
+    template, problems = decode(str(TEMPLATE))
+    assert not problems, problems
+    return template
+
+
+def test_cfn_lint_passes_on_the_template_and_catches_a_broken_one(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(TEMPLATE.read_text().replace("BillingMode: PAY_PER_REQUEST",
+                                                   "BillingMode: ON_DEMAND"))
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"  # the dev dependency's command
+    done = subprocess.run([str(cfn_lint), "--format", "json", str(TEMPLATE), str(broken)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0, done.stderr
+    findings = json.loads(done.stdout)
+    assert [f for f in findings if Path(f["Filename"]) == TEMPLATE] == []
+    assert any(Path(f["Filename"]) == broken and "ON_DEMAND" in f["Message"] for f in findings), \
+        "cfn-lint did not check the template"
+
+
+def test_the_template_matches_the_zip_and_grants_only_what_the_skill_uses() -> None:
+    resources = _template()["Resources"]
+    function = resources["SkillFunction"]["Properties"]
+    assert function["Runtime"] == f"python{LAMBDA_PYTHON}"
+    assert function["Handler"] == HANDLER
+    assert function["Architectures"] == ["x86_64"] and LAMBDA_PLATFORM.endswith("x86_64")
+    assert (TEMPLATE.parent / function["CodeUri"]).resolve() == (PROJECT_ROOT / DEFAULT_ZIP).resolve()
+    assert function["Events"]["AlexaSkill"] == {"Type": "AlexaSkill",
+                                                "Properties": {"SkillId": {"Ref": "SkillId"}}}
+    variables = function["Environment"]["Variables"]
+    assert variables["SKILL_ID"] == {"Ref": "SkillId"}
+    assert variables["CRAMP_HELPER_DYNAMODB_TABLE"] == {"Ref": "PreferencesTable"}
+    assert function["Timeout"] < 8, "Alexa stops waiting after about 8 seconds"
+
+    table = resources["PreferencesTable"]["Properties"]
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+
+    statements = [s for policy in resources["SkillRole"]["Properties"]["Policies"]
+                  for s in policy["PolicyDocument"]["Statement"]]
+    granted = {(action, json.dumps(s["Resource"], sort_keys=True))
+               for s in statements for action in s["Action"]}
+    table_arn = json.dumps({"Fn::GetAtt": ["PreferencesTable", "Arn"]})
+    logs_arn = json.dumps({"Fn::GetAtt": ["SkillLogGroup", "Arn"]})
+    assert granted == {("dynamodb:GetItem", table_arn), ("dynamodb:PutItem", table_arn),
+                       ("dynamodb:DeleteItem", table_arn), ("logs:CreateLogStream", logs_arn),
+                       ("logs:PutLogEvents", logs_arn)}
+    assert all(s["Effect"] == "Allow" for s in statements)
