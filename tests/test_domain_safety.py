@@ -1,0 +1,187 @@
+"""Red flags: the safety rules as tables, and every sign of content/red_flags.toml answered
+through the webhook as its tier says. The table is the one source: the model's SIGN values,
+the rules and these tests all read it."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from skill import envelopes
+from skill.domain import safety
+from skill.domain.content import TIERS
+from skill.settings import PROJECT_ROOT
+
+from .conversation import Talk
+from .words import CONTENT, PROMPTS
+
+SIGNS = {sign.id: sign for sign in CONTENT.red_flags.sign}
+PHRASES = CONTENT.index.sign_phrases
+RELIEF_TEXTS = {step.text for key in (None, *CONTENT.index.plans) for step in CONTENT.relief_plan(key)}
+EMERGENCY = CONTENT.outcome("emergency").text
+
+
+# -- the rules ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("named, wins", [
+    (["swelling", "unbearable"], "unbearable"),            # emergency beats a doctor
+    (["chest", "swelling"], "chest"),                      # outside the articles beats a doctor
+    (["lump", "toxic_contact"], "toxic_contact"),          # emergency beats an ordinary cramp
+    (["strong_pain", "numbness"], "numbness"),             # a doctor beats strong words
+    (["long_vague", "soreness"], "long_vague"),            # the check beats relief
+    (["long_vague", "clot"], "clot"),
+    (["soreness"], "soreness"),
+    ([], None),
+])
+def test_precedence(named, wins) -> None:
+    found = safety.strongest(SIGNS[name] for name in named)
+    assert (found.id if found else None) == wins
+
+
+def test_tiers_are_ordered_emergency_first() -> None:
+    assert TIERS == ("emergency", "outside", "doctor", "check", "relief")
+
+
+@pytest.mark.parametrize("text, found", [
+    ("my calf is red and swollen", {"swelling"}),
+    ("it's red", {"redness"}),
+    ("a bee stung me", {"toxic_contact"}),
+    ("it's not a clot", {"clot"}),                      # words only: negation is the intent's
+    ("my chest feels tight and my leg is numb", {"chest", "numbness"}),
+    ("just a cramp", set()),
+    ("", set()),
+    (None, set()),
+])
+def test_signs_found_inside_words(text, found) -> None:
+    assert {sign.id for sign in safety.signs_in(text, PHRASES)} == found
+
+
+@pytest.mark.parametrize("seconds, limit, too_long", [
+    (600, 10, True), (601, 10, True), (599, 10, False), (25 * 60, 10, True), (45, 10, False),
+    (None, 10, False), (900, None, False),
+])
+def test_the_cramps_own_length(seconds, limit, too_long) -> None:
+    assert safety.cramp_too_long(seconds, limit) is too_long
+
+
+@pytest.mark.parametrize("words, cramp_only", [
+    ("cramping up badly", True), ("in spasm", True), ("into a cramp", True),
+    ("purple spots", False), ("dying", False), ("", False), (None, False),
+])
+def test_words_that_only_describe_the_cramp(words, cramp_only) -> None:
+    assert safety.only_the_cramp(words, CONTENT.red_flags.cramp_words) is cramp_only
+
+
+def test_the_model_sign_values_are_the_table() -> None:
+    model = json.loads((PROJECT_ROOT / "interaction_models" / "en-US.json").read_text("utf-8"))
+    types = {t["name"]: t for t in model["interactionModel"]["languageModel"]["types"]}
+    values = {v["id"]: {v["name"]["value"], *v["name"].get("synonyms", [])}
+              for v in types["SIGN"]["values"]}
+    assert values == {sign.id: set(sign.phrases) for sign in SIGNS.values()}
+
+
+def test_what_the_articles_call_ordinary_is_not_a_red_flag() -> None:
+    for ordinary in ("lump", "cannot_move", "soreness"):
+        assert SIGNS[ordinary].tier == "relief" and not safety.is_red_flag(SIGNS[ordinary])
+        assert SIGNS[ordinary].sources
+
+
+# -- every sign through the webhook ------------------------------------------------------------
+
+def resolved(sign_id: str) -> dict:
+    spoken = SIGNS[sign_id].phrases[0]
+    return envelopes.slot("sign", spoken, sign_id, spoken, "ER_SUCCESS_MATCH",
+                          authority="amzn1.er-authority.echo-sdk.skill.SIGN")
+
+
+FIRST_WORDS = {
+    "emergency": EMERGENCY,
+    "outside": CONTENT.index.sign_answers["outside"].text,
+    "doctor": None,  # the sign's own answer
+    "check": PROMPTS.check.opening_lead,
+}
+
+
+@pytest.mark.parametrize("sign_id", sorted(SIGNS))
+@pytest.mark.parametrize("whispering", [False, True])
+def test_every_sign_is_answered_as_its_tier_says(client, sign_id, whispering) -> None:
+    talk = Talk(client)
+    talk.launch()
+    if whispering:
+        talk.intent("QuietVoiceIntent")
+    turn = talk.intent("SymptomIntent", sign=resolved(sign_id))
+    sign = SIGNS[sign_id]
+    answer = CONTENT.sign_answer(sign)
+    given = [text for text in RELIEF_TEXTS if text.lower() in turn.text.lower()]
+    if safety.is_red_flag(sign):
+        assert turn.text == answer.text, turn.text          # said alone: nothing delays it
+        assert turn.ended and not given and "starting now" not in turn.text
+        assert not turn.whispered                            # urgent: the normal voice
+        if sign.tier != "doctor":
+            assert turn.text.startswith("Call your local emergency number now")
+    elif sign.tier == "check":
+        assert turn.text.startswith(FIRST_WORDS["check"]) and not turn.ended
+    else:
+        assert not turn.ended
+
+
+@pytest.mark.parametrize("sign_id", sorted(s for s in SIGNS if safety.is_red_flag(SIGNS[s])))
+def test_a_red_flag_wins_over_a_relief_request_in_the_same_breath(client, sign_id) -> None:
+    """"My swollen calf is cramping" heard as a relief request with the sign in its slot."""
+    talk = Talk(client)
+    phrase = SIGNS[sign_id].phrases[0]
+    turn = talk.intent("ReliefStepsIntent", muscle=envelopes.slot("muscle", f"{phrase} calf"))
+    assert turn.ended and turn.text == CONTENT.sign_answer(SIGNS[sign_id]).text
+
+
+@pytest.mark.parametrize("follow", ["Yes", "Next", "Repeat", "StretchTimerIntent"])
+def test_after_a_doctor_sign_nothing_leads_into_the_steps(client, follow) -> None:
+    talk = Talk(client)
+    talk.launch()
+    talk.intent("SymptomIntent", sign=resolved("swelling"))
+    turn = talk.intent(follow)  # a new session: it begins afresh, never "yes" to old steps
+    assert "Please get a doctor" not in turn.text or turn.ended
+
+
+def test_a_stated_long_cramp_is_an_emergency_with_nothing_saved(client) -> None:
+    talk = Talk(client)
+    turn = talk.intent("CrampDurationIntent", duration=envelopes.slot("duration", "PT25M"))
+    assert turn.text == EMERGENCY and turn.ended
+    talk.stop()
+    assert "30 seconds, starting now" in talk.intent("StretchTimerIntent").text  # no hold saved
+
+
+def test_a_short_stated_cramp_gets_the_steps_with_the_emergency_signs(client) -> None:
+    talk = Talk(client)
+    turn = talk.intent("CrampDurationIntent", duration=envelopes.slot("duration", "PT2M"))
+    assert turn.text.startswith(CONTENT.relief_plan(None)[0].text) and not turn.ended
+    assert "Call your local emergency number if" in turn.text and not turn.whispered
+
+
+@pytest.mark.parametrize("words, relief", [("cramping up badly", True), ("purple spots", False)])
+def test_an_unknown_symptom_word(client, words, relief) -> None:
+    talk = Talk(client)
+    turn = talk.intent("SymptomIntent", sign=envelopes.slot("sign", words,
+                                                             status="ER_SUCCESS_NO_MATCH"))
+    if relief:
+        assert turn.text.startswith(CONTENT.relief_plan(None)[0].text)
+    else:
+        assert turn.text == CONTENT.index.sign_answers["doctor"].text and turn.ended
+
+
+def test_a_childs_cramp_gets_a_doctor_and_the_emergency_signs(client) -> None:
+    talk = Talk(client)
+    child = envelopes.slot("person", "son", "child", "child", "ER_SUCCESS_MATCH",
+                           authority="amzn1.er-authority.echo-sdk.skill.PERSON")
+    turn = talk.intent("ReliefStepsIntent", person=child)
+    assert turn.text.startswith(CONTENT.side.child.text) and turn.ended
+    assert "Call your local emergency number if" in turn.text
+    assert not [t for t in RELIEF_TEXTS if t in turn.text]
+
+
+def test_goodbye_is_short_with_after_care_and_whispered_for_a_whisperer(client) -> None:
+    talk = Talk(client)
+    talk.intent("QuietVoiceIntent")
+    turn = talk.intent("GoodbyeIntent")
+    assert turn.ended and turn.whispered and len(turn.text.split()) <= 20
+    assert "pillow" in turn.text
