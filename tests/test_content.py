@@ -287,7 +287,7 @@ def test_the_copy_loads(broken) -> None:
      "content/relief.toml: step: exactly one step must say 'emergency_signs' first"),
     ("relief.toml", 'text = "Call your local emergency number if the cramp itself', 'text = "Please call for help if the cramp itself',
      "content/relief.toml: caution 'emergency_signs': must start with 'Call your local emergency number'"),
-    ("relief.toml", '[soreness]\ntext', '[sore]\ntext', "content/relief.toml: Object contains unknown field `sore`"),
+    ("relief.toml", '[closing]\ntext', '[closer]\ntext', "content/relief.toml: Object contains unknown field `closer`"),
     ("sources.toml", 'author = "Wen Dan Jiang"', 'writer = "Wen Dan Jiang"', "content/sources.toml: source[4]: Object contains unknown field `writer`"),
     ("sources.toml", 'untitled = "a Healthline', 'title = "Leg cramp remedies"\nuntitled = "a Healthline',
      "content/sources.toml: source[3]: needs either a title or an untitled description"),

@@ -155,7 +155,7 @@ def test_the_pregnancy_caution_comes_before_the_magnesium_suggestion(first, then
     (CAUSES["age"], {"001", "003"}),
     (CAUSES["often_unknown"], {"001", "004"}),
     (CONTENT.relief.closing, {"000", "004"}),
-    (CONTENT.relief.soreness, {"001", "004"}),
+    (CONTENT.index.sign_answers["soreness"], {"001", "004"}),
     (STEPS["elevate"], {"001", "004"}),
 ])
 def test_each_item_cites_the_articles_that_say_it(item, sources) -> None:
@@ -170,7 +170,7 @@ def test_each_item_cites_the_articles_that_say_it(item, sources) -> None:
     (CAUSES["electrolytes"], "sodium, potassium or magnesium"),
     (CAUSES["age"], "65 and older"),
     (CAUSES["often_unknown"], "Sometimes nobody knows why"),
-    (CONTENT.relief.soreness, "sore for hours"),
+    (CONTENT.index.sign_answers["soreness"], "sore for hours"),
     (STEPS["elevate"], "sore for hours"),
 ])
 def test_each_item_says_what_its_articles_say(item, said) -> None:

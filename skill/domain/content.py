@@ -162,9 +162,6 @@ class ReliefFile(_Strict):
     step: Annotated[tuple[Step, ...], Meta(min_length=1)]
     caution: tuple[Item, ...]
     closing: Line
-    #: What to expect after a cramp (the muscle can stay sore for hours): for any answer
-    #: that needs to tell leftover soreness from a cramp that lasts.
-    soreness: Line
 
 
 class CountdownFile(_Strict):
