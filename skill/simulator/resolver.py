@@ -25,7 +25,7 @@ DURATION_TYPE = "AMAZON.DURATION"
 #: At or below this similarity the closest sample is not close enough: Fallback, as a device
 #: sends out-of-domain speech there. A half match (0.46, 0.50) must never pick relief steps or
 #: an emergency. A close match also needs one shared content word.
-CLOSE_MATCH_THRESHOLD = 0.55
+CLOSE_MATCH_THRESHOLD = 0.6
 LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "run", "use", "talk to", "play")
 ONE_SHOT_VERBS = ("ask", "tell")
 #: An exact match that needed an unknown slot value gives way to a close match of another
