@@ -40,6 +40,9 @@ MAX_UNKNOWN_VALUE_WORDS = 3
 #: sample pairs show it.
 MIN_SAMPLE_PAIRS_FOR_SHOWN_VALUE = 2
 MAX_SHOWN_VALUE_WORDS = 2
+#: Words that turn a statement round: a close match keeps the utterance's polarity, so "i
+#: touched some weed killer" is never heard as a sample that says a sign is absent.
+NEGATIONS = frozenset({"no", "not", "nothing", "never", "none", "without", "nor", "cannot"})
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class _Template:
     literal_words: int
     typed_tokens: tuple[str, ...]     # slots replaced by <TYPE> markers, stemmed
     words: frozenset[str]             # its content words, for the word-overlap score
+    negated: bool                     # says that something is not so
 
 
 class Resolver:
@@ -154,7 +158,7 @@ class Resolver:
         else:
             self.literals.setdefault(normalize(text), (intent, sample))
         self.templates.append(_Template(intent, sample, pattern, slot_names, literal_words,
-                                        typed, content_words(typed)))
+                                        typed, content_words(typed), _negated(marked)))
 
     # --- resolving ------------------------------------------------------------------------
 
@@ -272,9 +276,12 @@ class Resolver:
         tokens = stems(typed)
         words = content_words(tokens)
         best_score, best = (0.0, 0.0), None
+        negated = _negated(typed)
         for template in self.templates:
             if words and not words & template.words:
                 continue  # sharing only "what is the" (or "i am") is not being close
+            if template.negated != negated:
+                continue
             order = order_ratio(tokens, template.typed_tokens)
             overlap = self.weights.cosine(words, template.words)
             score = (max(order, overlap), min(order, overlap))  # ties: the other view decides
@@ -309,6 +316,11 @@ class Resolver:
                     words = words[:span] + [f"<{type_name}>"] + words[span + len(phrase.split()):]
                     break
         return words, found
+
+
+def _negated(words: list[str]) -> bool:
+    """Whether the words say that something is not so ("not", "no", "isn't")."""
+    return any(w in NEGATIONS or w.endswith("n't") for w in words)
 
 
 def _shown_values(intents: list[dict[str, Any]]) -> dict[str, frozenset[str]]:
