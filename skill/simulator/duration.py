@@ -1,7 +1,8 @@
 """Spoken durations to ISO 8601, the way Alexa fills an AMAZON.DURATION slot.
 
 "twenty seconds" -> PT20S, "a minute" -> PT1M, "1 minute 30 seconds" -> PT1M30S,
-"a minute and a half" -> PT1M30S, "half a minute" -> PT30S.
+"a minute and a half" -> PT1M30S, "half a minute" -> PT30S; a range takes its longer end
+("three or four minutes" -> PT4M), the cautious reading of how long a cramp has lasted.
 Small on purpose: the simulator needs the phrases people say to a stretch timer, not a
 general number parser.
 """
@@ -95,6 +96,10 @@ def _read_number(tokens: list[str], i: int) -> tuple[float, int] | None:
             value, j = value + _ONES[tokens[j]], j + 1
     else:
         return None
+    if tokens[j:j + 1] == ["or"] and j + 1 < len(tokens) and tokens[j + 1] not in ("a", "an"):
+        upper = _read_number(tokens, j + 1)
+        if upper is not None and upper[0] > value:
+            value, j = upper
     if tokens[j:j + 3] == ["and", "a", "half"] and j + 3 < len(tokens) and tokens[j + 3] in _UNITS:
         value, j = value + 0.5, j + 3
     return value, j

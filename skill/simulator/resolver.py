@@ -22,10 +22,10 @@ from skill.simulator.similarity import (
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
 DURATION_TYPE = "AMAZON.DURATION"
-#: At or below this similarity the closest sample is not close enough: Fallback. Calibrated on
-#: the annotation set (0.45 best; 0.6 sends many in-domain phrasings to Fallback). A close
-#: match also needs one shared content word, which keeps out-of-domain requests out.
-CLOSE_MATCH_THRESHOLD = 0.45
+#: At or below this similarity the closest sample is not close enough: Fallback, as a device
+#: sends out-of-domain speech there. A half match (0.46, 0.50) must never pick relief steps or
+#: an emergency. A close match also needs one shared content word.
+CLOSE_MATCH_THRESHOLD = 0.6
 LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "run", "use", "talk to", "play")
 ONE_SHOT_VERBS = ("ask", "tell")
 #: An exact match that needed an unknown slot value gives way to a close match of another
@@ -35,6 +35,14 @@ ONE_SHOT_CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
 #: An unresolved custom slot value only counts in an exact match with this much context.
 MIN_LITERAL_WORDS_FOR_UNKNOWN_VALUE = 2
 MAX_UNKNOWN_VALUE_WORDS = 3
+#: A word the samples themselves put in a slot's place ("my leg is cramping" beside "my
+#: {muscle} is cramping") is a value the model was shown, listed or not, once this many
+#: sample pairs show it.
+MIN_SAMPLE_PAIRS_FOR_SHOWN_VALUE = 2
+MAX_SHOWN_VALUE_WORDS = 2
+#: Words that turn a statement round: a close match keeps the utterance's polarity, so "i
+#: touched some weed killer" is never heard as a sample that says a sign is absent.
+NEGATIONS = frozenset({"no", "not", "nothing", "never", "none", "without", "nor", "cannot"})
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,7 @@ class _Template:
     literal_words: int
     typed_tokens: tuple[str, ...]     # slots replaced by <TYPE> markers, stemmed
     words: frozenset[str]             # its content words, for the word-overlap score
+    negated: bool                     # says that something is not so
 
 
 class Resolver:
@@ -121,10 +130,12 @@ class Resolver:
         for template in self.templates:
             words_by_intent.setdefault(template.intent, set()).update(template.words)
         self.weights = IntentWordWeights(words_by_intent)
-        # Words the custom samples use around their slots: never a slot value themselves.
+        # Words the custom samples use around their slots: never a slot value themselves,
+        # unless the samples also show them in a slot's place.
         self.sample_vocabulary = frozenset(
             w for t in self.templates if not t.intent.startswith("AMAZON.")
             for w in t.sample.lower().split() if not w.startswith("{"))
+        self.shown_values = _shown_values(language["intents"])
 
     # --- building -------------------------------------------------------------------------
 
@@ -132,9 +143,12 @@ class Resolver:
         text = " ".join(sample.lower().split())
         slot_names = tuple(re.findall(r"\{(\w+)\}", text))
         types = self.intent_slots.get(intent, {})
-        typed = stems(f"<{types.get(w[1:-1], '?')}>" if w.startswith("{") else w
-                      for w in re.sub(r"(\{\w+\})", r" \1 ", text).split())
-        literal_words = sum(1 for w in typed if not w.startswith("<"))
+        marked = [f"<{types.get(w[1:-1], '?')}>" if w.startswith("{") else w
+                  for w in re.sub(r"(\{\w+\})", r" \1 ", text).split()]
+        # Listed values in the sample's own words are typed too ("can i take paracetamol"
+        # reads as "can i take <REMEDY>"), so a close match compares like with like.
+        typed = stems(self._typed_tokens(" ".join(marked))[0])
+        literal_words = len(re.sub(r"\{\w+\}", " ", text).split())
         pattern = None
         if slot_names:
             parts = re.split(r"\{(\w+)\}", text)
@@ -144,7 +158,7 @@ class Resolver:
         else:
             self.literals.setdefault(normalize(text), (intent, sample))
         self.templates.append(_Template(intent, sample, pattern, slot_names, literal_words,
-                                        typed, content_words(typed)))
+                                        typed, content_words(typed), _negated(marked)))
 
     # --- resolving ------------------------------------------------------------------------
 
@@ -179,7 +193,7 @@ class Resolver:
             intent, sample = self.literals[text]
             return Resolution("IntentRequest", intent, method="exact", matched=sample)
         exact = self._pattern_match(text)
-        if exact is not None and all(s.status != "ER_SUCCESS_NO_MATCH" for s in exact.slots.values()):
+        if exact is not None and all(self._familiar(s) for s in exact.slots.values()):
             return exact
         close = self._close_match(text)
         if exact is None:
@@ -202,7 +216,7 @@ class Resolver:
             slots = self._fill_slots(template, found.groupdict())
             if slots is None:
                 continue
-            all_known = all(s.status != "ER_SUCCESS_NO_MATCH" for s in slots.values())
+            all_known = all(self._familiar(s) for s in slots.values())
             score = (1 if all_known else 0, template.literal_words)
             if best is None or score > best[0]:
                 best = (score, Resolution("IntentRequest", template.intent, slots,
@@ -224,9 +238,17 @@ class Resolver:
             slots[name] = slot
         return slots
 
+    def _familiar(self, slot: ResolvedSlot) -> bool:
+        """A listed value, a built-in type's value, or one the samples show in its place."""
+        return (slot.status != "ER_SUCCESS_NO_MATCH"
+                or normalize(slot.value) in self.shown_values.get(slot.slot_type, ()))
+
     def _plausible_unknown(self, template: _Template, slot_type: str, value: str) -> bool:
-        """Would Alexa hear this unlisted value as the slot? Not when the template is mostly
-        slot, the value is long, it holds a listed value, or it is the samples' own words."""
+        """Would Alexa hear this unlisted value as the slot? Yes when the samples show it in
+        the slot's place; not when the template is mostly slot, the value is long, it holds
+        a listed value, or it is the samples' own words."""
+        if normalize(value) in self.shown_values.get(slot_type, ()):
+            return True
         words = value.split()
         if (template.literal_words < MIN_LITERAL_WORDS_FOR_UNKNOWN_VALUE
                 or len(words) > MAX_UNKNOWN_VALUE_WORDS):
@@ -254,9 +276,12 @@ class Resolver:
         tokens = stems(typed)
         words = content_words(tokens)
         best_score, best = (0.0, 0.0), None
+        negated = _negated(typed)
         for template in self.templates:
             if words and not words & template.words:
                 continue  # sharing only "what is the" (or "i am") is not being close
+            if template.negated != negated:
+                continue
             order = order_ratio(tokens, template.typed_tokens)
             overlap = self.weights.cosine(words, template.words)
             score = (max(order, overlap), min(order, overlap))  # ties: the other view decides
@@ -291,6 +316,42 @@ class Resolver:
                     words = words[:span] + [f"<{type_name}>"] + words[span + len(phrase.split()):]
                     break
         return words, found
+
+
+def _negated(words: list[str]) -> bool:
+    """Whether the words say that something is not so ("not", "no", "isn't")."""
+    return any(w in NEGATIONS or w.endswith("n't") for w in words)
+
+
+def _shown_values(intents: list[dict[str, Any]]) -> dict[str, frozenset[str]]:
+    """slot type -> unlisted words the samples put in a slot's place: a sample with a
+    custom slot and another sample of the same intent that says the same around one or two
+    words there ("cramp in both {muscle}" beside "cramp in both legs"). Kept once enough
+    pairs agree, so one coincidence ("is it my {condition}" beside "is it my medicine")
+    teaches nothing."""
+    pairs: dict[tuple[str, str], int] = {}
+    for intent in intents:
+        types = {s["name"]: s["type"] for s in intent.get("slots", [])}
+        samples = [" ".join(s.lower().split()) for s in intent.get("samples", [])]
+        for sample in samples:
+            if len(re.sub(r"\{\w+\}", " ", sample).split()) < MIN_LITERAL_WORDS_FOR_UNKNOWN_VALUE:
+                continue
+            for name in set(re.findall(r"\{(\w+)\}", sample)):
+                before, _, after = sample.partition("{" + name + "}")
+                if types.get(name, "AMAZON.").startswith("AMAZON.") or "{" + name + "}" in after:
+                    continue
+                shape = re.compile(re.escape(before) + r"([a-z']+(?: [a-z']+){0,%d})"
+                                   % (MAX_SHOWN_VALUE_WORDS - 1) + re.escape(after))
+                for other in samples:
+                    found = shape.fullmatch(other)
+                    if found:
+                        key = (types[name], found.group(1))
+                        pairs[key] = pairs.get(key, 0) + 1
+    shown: dict[str, set[str]] = {}
+    for (slot_type, value), count in pairs.items():
+        if count >= MIN_SAMPLE_PAIRS_FOR_SHOWN_VALUE:
+            shown.setdefault(slot_type, set()).add(value)
+    return {slot_type: frozenset(values) for slot_type, values in shown.items()}
 
 
 def _find_span(words: list[str], phrase: list[str]) -> int | None:
