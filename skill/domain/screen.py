@@ -221,6 +221,7 @@ class _Builder:
         on each whole second; the Idle delays add up to the pause exactly (in ms)."""
         end = start + seconds
         elapsed_ms = round(start * 1000)
+        self.show_left(max(0, math.ceil(self.seconds - start - 1e-6)))
         tick = math.floor(start + 1e-9) + 1
         while tick < end - 1e-6:
             self.show_left(max(0, self.seconds - tick), round(tick * 1000) - elapsed_ms)
@@ -302,12 +303,14 @@ def choose(content: Content, state: DialogState, said: str, *, end: bool, urgent
     question with Yes / No / Not sure; a relief step shows step n of N; anything else
     shows what was said with the controls that fit."""
     words = content.prompts.screen
-    if said.lower().startswith(EMERGENCY_START):
+    if count is None and said.lower().startswith(EMERGENCY_START):
         return Screen("emergency", "", first_sentence(said))
     if end:
         return Screen("goodbye", words.title, said)
-    if count is not None:
-        cue = first_sentence(count.plan.intro[0].text) if count.plan.intro else ""
+    if count is not None:  # a caution before the count is its first caption
+        first = count.before[0] if count.before else (
+            count.plan.intro[0].text if count.plan.intro else "")
+        cue = first_sentence(first)
         return Screen("countdown", words.countdown, "", words.seconds_left,
                       (Control(words.again, "yes"), Control(words.next, "next")), count,
                       caption=cue)
