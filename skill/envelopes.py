@@ -118,3 +118,15 @@ def skill_disabled_event(locale: str = "en-US", **kwargs: Any) -> dict[str, Any]
     return envelope({"type": "AlexaSkillEvent.SkillDisabled", "requestId": _request_id(),
                      "timestamp": now_timestamp(), "locale": locale,
                      "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"}}, **kwargs)
+
+
+def user_event(arguments: list[Any], token: str = "night", locale: str = "en-US",
+               **kwargs: Any) -> dict[str, Any]:
+    """An `Alexa.Presentation.APL.UserEvent`: a touch on a control whose SendEvent carries
+    `arguments`, on the document rendered with `token`. Sent from a screen device."""
+    kwargs.setdefault("with_screen", True)
+    return envelope({"type": "Alexa.Presentation.APL.UserEvent", "requestId": _request_id(),
+                     "timestamp": now_timestamp(), "locale": locale, "token": token,
+                     "arguments": list(arguments),
+                     "source": {"type": "TouchWrapper", "handler": "Press",
+                                "id": f"touch_{arguments[0] if arguments else ''}"}}, **kwargs)

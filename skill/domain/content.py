@@ -393,6 +393,24 @@ class TopicPrompts(_Strict):
     searched_all: NonEmpty
 
 
+class ScreenPrompts(_Strict):
+    """Words on the night screen: headings and the labels of the touch controls."""
+
+    title: NonEmpty
+    step: NonEmpty
+    check: NonEmpty
+    countdown: NonEmpty
+    seconds_left: NonEmpty
+    next: NonEmpty
+    back: NonEmpty
+    time_it: NonEmpty
+    serious: NonEmpty
+    yes: NonEmpty
+    no: NonEmpty
+    unsure: NonEmpty
+    again: NonEmpty
+
+
 class PromptsFile(_Strict):
     general: GeneralPrompts
     relief: ReliefPrompts
@@ -401,6 +419,7 @@ class PromptsFile(_Strict):
     dialog: DialogPrompts
     settings: SettingsPrompts
     topics: TopicPrompts
+    screen: ScreenPrompts
 
 
 #: The {placeholders} each templated prompt must use, exactly; every other prompt has none.
@@ -414,6 +433,7 @@ PROMPT_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "topics.from_one": frozenset({"first"}),
     "topics.from_many": frozenset({"count", "rest", "last"}),
     "topics.searched_all": frozenset({"count", "rest", "last"}),
+    "screen.step": frozenset({"number", "total"}),
 }
 
 

@@ -161,3 +161,18 @@ def plan_countdown(seconds: int, cue: str, words: CountdownPrompts,
 def hold_play_seconds(plan: CountdownPlan) -> float:
     """Estimated time from "starting now" to "release" (what the user actually holds)."""
     return play_seconds(plan.hold)
+
+
+@dataclass(frozen=True)
+class SpokenCount:
+    """A whole countdown answer as said: sentences `before` the plan (a caution), the plan,
+    and sentences `after` it (the question that follows)."""
+
+    plan: CountdownPlan
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        return (*(Text(words) for words in self.before), *self.plan.segments,
+                *(Text(words) for words in self.after))

@@ -3,7 +3,8 @@
 `register(builder, settings)` is the one place the skill assembly calls: it loads the
 content once (a bad file stops start-up here) and adds every handler and interceptor, in
 this order (the SDK picks the first handler that can handle a request):
-1. the SKILL_DISABLED event and launch;
+1. the SKILL_DISABLED event, launch, and a touch on the screen (answered by the handler
+   of the intent it stands for);
 2. safety: a red flag named anywhere in the request, then the symptom, absent-sign and
    cramp-duration intents;
 3. the reply to the waiting question (skill.domain.dialog's table);
@@ -35,6 +36,7 @@ from skill.handlers.serious import IsItSeriousIntentHandler
 from skill.handlers.settings import (
     ForgetSettingsIntentHandler, NormalVoiceIntentHandler, QuietVoiceIntentHandler,
     SetHoldTimeIntentHandler)
+from skill.handlers.touch import TouchEventHandler
 from skill.handlers.side import (
     GoodbyeIntentHandler, HeatOrColdIntentHandler, HoldLengthIntentHandler,
     PainReliefIntentHandler, PregnancyIntentHandler)
@@ -87,8 +89,10 @@ def register(builder, settings: Settings, content: Content | None = None) -> Con
     content = content or load_content(settings.content_dir)
     builder.add_request_handler(SkillDisabledEventHandler())
     builder.add_request_handler(LaunchRequestHandler(content))
-    for handler_class in INTENT_HANDLERS:
-        builder.add_request_handler(handler_class(content))
+    intent_handlers = [handler_class(content) for handler_class in INTENT_HANDLERS]
+    builder.add_request_handler(TouchEventHandler(content, intent_handlers))
+    for handler in intent_handlers:
+        builder.add_request_handler(handler)
     builder.add_request_handler(SessionEndedRequestHandler())
     builder.add_request_handler(UnknownIntentHandler(content))  # keep last
     builder.add_global_request_interceptor(PreferredHoldInterceptor())

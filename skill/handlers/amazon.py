@@ -191,4 +191,4 @@ class UnknownIntentHandler(AbstractRequestHandler):
         state = load_state(handler_input)
         prompts = self.content.prompts.general
         answer = reask(self.content, state, prompts.fallback_emergency)
-        return respond(handler_input, answer, prompts.steer)
+        return respond(handler_input, answer, prompts.steer, self.content)

@@ -20,7 +20,9 @@ from ask_sdk_model.ui import SimpleCard
 from skill.domain import ssml
 from skill.domain.cards import Card
 from skill.domain.content import Content
+from skill.domain.countdown import SpokenCount
 from skill.domain.state import DialogState
+from skill.handlers import screens
 from skill.preferences import session_attributes
 
 #: Request attribute a handler sets for a response that must keep the normal voice (the
@@ -41,6 +43,8 @@ class Answer:
     #: Said in the normal voice even for a user who chose the quiet one (the emergency
     #: instruction must not be missed).
     urgent: bool = False
+    #: A countdown: the spoken plan the speech was made from (a screen speaks it itself).
+    count: SpokenCount | None = None
 
     def with_card(self, card: Card) -> "Answer":
         return replace(self, card=card)
@@ -82,22 +86,41 @@ def save_state(handler_input: HandlerInput, state: DialogState) -> None:
         state.save(attributes)
 
 
-def respond(handler_input: HandlerInput, answer: Answer, steer_prompt: str) -> Response:
+def respond(handler_input: HandlerInput, answer: Answer, steer_prompt: str,
+            content: Content | None = None) -> Response:
     """Turn an Answer into the SDK response and store the new state. An open answer
-    without its own reprompt gets `steer_prompt`."""
+    without its own reprompt gets `steer_prompt`.
+
+    On a device with a screen (and `content` given) the answer is also shown; a countdown
+    is then spoken by the screen's commands, not by the speech. An open answer to a touch,
+    or a countdown on a screen, leaves `shouldEndSession` unset: the screen keeps the
+    session without opening the microphone or saying a reprompt into the dark."""
     save_state(handler_input, answer.state)
     if answer.urgent:
         handler_input.attributes_manager.request_attributes[SPEAK_NORMALLY] = True
     builder = handler_input.response_builder
-    if answer.speech:
+    shown = screens.shows_screen(handler_input) and content is not None
+    screen_counts = shown and answer.count is not None
+    if answer.speech and not screen_counts:
         builder.speak(answer.speech)
     if answer.card:
         builder.set_card(SimpleCard(title=answer.card.title, content=answer.card.text))
     if answer.end:
         builder.set_should_end_session(True)
+    elif screen_counts or screens.is_touch(handler_input):
+        pass  # unset: held by the screen, microphone closed
     else:
         builder.ask(answer.reprompt or ssml.text(steer_prompt))
+    if shown:
+        screens.show(handler_input, content, answer.state, _plain(answer.speech),
+                     end=answer.end, urgent=answer.urgent, count=answer.count)
+    elif content is not None and answer.count is not None:
+        screens.show_clock(handler_input, answer.count)
     return builder.response
+
+
+def _plain(speech: str) -> str:
+    return ssml.spoken_text(ssml.speak(speech)) if speech else ""
 
 
 class IntentHandler(AbstractRequestHandler):
@@ -114,7 +137,7 @@ class IntentHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         answer = self.answer(handler_input, load_state(handler_input))
-        return respond(handler_input, answer, self.content.prompts.general.steer)
+        return respond(handler_input, answer, self.content.prompts.general.steer, self.content)
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
         raise NotImplementedError

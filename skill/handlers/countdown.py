@@ -12,8 +12,7 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from skill.domain import ssml
 from skill.domain.content import Content, Step, Stretch
-from skill.domain.countdown import hold_time, plan_countdown, readable_seconds
-from skill.domain.ssml import Text
+from skill.domain.countdown import SpokenCount, hold_time, plan_countdown, readable_seconds
 from skill.domain.state import DialogState
 from skill.handlers import slots
 from skill.handlers.common import Answer, IntentHandler
@@ -44,11 +43,12 @@ def countdown_answer(content: Content, state: DialogState, seconds: int,
         state = state.but(flow="relief", step=0)
     words = content.prompts.countdown
     holding = held(content, state)
-    plan = plan_countdown(seconds, holding.cue or "", words, note)
-    speech = ssml.render([*plan.segments, Text(words.again_prompt)])
+    count = SpokenCount(plan_countdown(seconds, holding.cue or "", words, note),
+                        after=(words.again_prompt,))
     cited = tuple(sorted({*holding.sources, *content.countdown.sources}))
     moved = state.but(pending="another_set", question=None, misses=0, hold=seconds, sources=cited)
-    return Answer(speech=speech, state=moved, reprompt=ssml.text(words.again_reprompt))
+    return Answer(speech=ssml.render(count.segments), state=moved,
+                  reprompt=ssml.text(words.again_reprompt), count=count)
 
 
 def count_again(content: Content, state: DialogState) -> Answer:
@@ -76,8 +76,9 @@ def emergency_first(content: Content, answer: Answer, asked_seconds: float | Non
         return answer
     caution = content.countdown.long_cramp
     cited = tuple(sorted({*answer.state.sources, *caution.sources}))
+    count = answer.count and replace(answer.count, before=(caution.text, *answer.count.before))
     return replace(answer, speech=f"{ssml.text(caution.text)} {answer.speech}", urgent=True,
-                   state=answer.state.but(sources=cited))
+                   state=answer.state.but(sources=cited), count=count)
 
 
 class StretchTimerIntentHandler(IntentHandler):

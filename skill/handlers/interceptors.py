@@ -21,8 +21,10 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.domain import ssml
 from skill.domain.content import Content
+from skill.domain.screen import map_speech
 from skill.domain.voice import WHISPER, quiet
 from skill.handlers.common import SPEAK_NORMALLY, load_state, save_state
+from skill.handlers.screens import is_touch
 from skill.preferences import load_preferences
 
 log = logging.getLogger("skill.handlers")
@@ -44,7 +46,7 @@ class PreferredHoldInterceptor(AbstractRequestInterceptor):
     time: it is put into the conversation state, where every countdown looks first."""
 
     def process(self, handler_input: HandlerInput) -> None:
-        if not is_request_type("IntentRequest")(handler_input):
+        if not (is_request_type("IntentRequest")(handler_input) or is_touch(handler_input)):
             return
         state = load_state(handler_input)
         if state.hold is not None:
@@ -59,7 +61,7 @@ class RememberSpeechInterceptor(AbstractResponseInterceptor):
     of its own."""
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
-        if response is None or response.should_end_session is not False:
+        if response is None or response.should_end_session is True:
             return
         speech = _ssml_of(response.output_speech)
         if not speech:
@@ -71,20 +73,31 @@ class RememberSpeechInterceptor(AbstractResponseInterceptor):
 
 
 class QuietVoiceInterceptor(AbstractResponseInterceptor):
-    """Applies the remembered quiet voice to every response, countdowns included, so no
-    handler has to; except a response marked urgent."""
+    """Applies the remembered quiet voice to every response, countdowns included (also
+    one the screen speaks), so no handler has to; except a response marked urgent."""
 
     def __init__(self, style: str = WHISPER) -> None:
         self.style = style
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         speeches = _ssml_speeches(response)
-        if not speeches or _speak_normally(handler_input):
+        sources = _screen_speech(response)
+        if not (speeches or sources) or _speak_normally(handler_input):
             return
         if not load_preferences(handler_input).quiet_voice:
             return
         for speech in speeches:
             speech.ssml = quiet(speech.ssml, self.style)
+        for found in sources:
+            map_speech(found, lambda ssml_: quiet(ssml_, self.style))
+
+
+def _screen_speech(response: Response | None) -> list[dict]:
+    """The data sources of rendered documents (where a countdown on screen keeps its
+    speech)."""
+    directives = getattr(response, "directives", None) or []
+    found = [getattr(directive, "datasources", None) for directive in directives]
+    return [sources for sources in found if isinstance(sources, dict) and sources]
 
 
 def _ssml_speeches(response: Response | None) -> list[SsmlOutputSpeech]:

@@ -132,7 +132,7 @@ class LaunchRequestHandler(AbstractRequestHandler):
         if not returning:
             update_preferences(handler_input, heard_hints=True)
         return respond(handler_input, welcome(self.content, returning),
-                       self.content.prompts.general.steer)
+                       self.content.prompts.general.steer, self.content)
 
 
 class ReliefStepsIntentHandler(IntentHandler):

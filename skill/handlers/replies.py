@@ -165,9 +165,14 @@ class PendingReplyHandler(IntentHandler):
         return claims(load_state(handler_input), self._kind(handler_input))
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
-        kind = self._kind(handler_input)
-        if kind == "miss":
-            return on_miss(self.content, state)
-        if not dialog.accepts(state.pending, kind):  # a yes/no to a side prompt: set it aside
-            return back_from_side(self.content, state, self.content.prompts.general.okay)
-        return ACTIONS[state.pending](handler_input, self.content, state, kind)
+        return reply(handler_input, self.content, state, self._kind(handler_input))
+
+
+def reply(handler_input: HandlerInput, content: Content, state: DialogState,
+          kind: ReplyKind | None) -> Answer:
+    """The answer to a reply that `claims` gave to the waiting question (spoken or touched)."""
+    if kind == "miss":
+        return on_miss(content, state)
+    if not dialog.accepts(state.pending, kind):  # a yes/no to a side prompt: set it aside
+        return back_from_side(content, state, content.prompts.general.okay)
+    return ACTIONS[state.pending](handler_input, content, state, kind)

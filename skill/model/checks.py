@@ -219,7 +219,7 @@ def check_manifest(manifest: Any, model_locales: Iterable[str],
     `package_dir` (a written skill package) the manifest must also be ready for submission:
     both icons in every locale, `file://assets/...` icons present in the package at the
     right size, and a privacy policy and terms of use URL in every locale."""
-    problems = smapi_problems(manifest, MANIFEST_CLASS, where)
+    problems = smapi_problems(_without_own_interfaces(manifest), MANIFEST_CLASS, where)
     body = manifest.get("manifest") if isinstance(manifest, dict) else None
     if not isinstance(body, dict):
         return problems + [Problem(where, "no manifest object")]
@@ -229,8 +229,61 @@ def check_manifest(manifest: Any, model_locales: Iterable[str],
                                     set(model_locales), model, where)
     problems += privacy_problems(body.get("privacyAndCompliance") or {}, where)
     problems += endpoint_problems(body, where)
+    problems += interface_problems(body, where)
     if package_dir is not None:
         problems += submission_problems(body, package_dir, where)
+    return problems
+
+
+#: Interfaces Amazon documents that the SDK's manifest classes do not know yet; checked
+#: here instead, so the shape check still reads the rest of the manifest.
+OWN_INTERFACES = frozenset({"ALEXA_PRESENTATION_APLT"})
+VIEWPORT_KEYS = ("mode", "shape", "minWidth", "maxWidth", "minHeight", "maxHeight")
+
+
+def _without_own_interfaces(manifest: Any) -> Any:
+    try:
+        custom = manifest["manifest"]["apis"]["custom"]
+        declared = custom["interfaces"]
+    except (KeyError, TypeError):
+        return manifest
+    if not isinstance(declared, list):
+        return manifest
+    kept = [i for i in declared if not (isinstance(i, dict) and i.get("type") in OWN_INTERFACES)]
+    copy = json.loads(json.dumps(manifest))
+    copy["manifest"]["apis"]["custom"]["interfaces"] = kept
+    return copy
+
+
+def interface_problems(body: dict[str, Any], where: str) -> list[Problem]:
+    """The screen interfaces: APL with viewports that each give every range, minimum below
+    maximum; APLT with the clock profile."""
+    custom = (body.get("apis") or {}).get("custom") or {}
+    declared = custom.get("interfaces") or []
+    by_type = {i.get("type"): i for i in declared if isinstance(i, dict)}
+    problems = []
+    apl = by_type.get("ALEXA_PRESENTATION_APL")
+    if apl is None:
+        problems.append(Problem(where, "apis.custom.interfaces lacks ALEXA_PRESENTATION_APL"))
+    else:
+        viewports = apl.get("supportedViewports") or []
+        if not viewports:
+            problems.append(Problem(where, "ALEXA_PRESENTATION_APL needs supportedViewports"))
+        for n, viewport in enumerate(viewports):
+            here = f"{where}: ALEXA_PRESENTATION_APL.supportedViewports[{n}]"
+            if any(not isinstance(viewport.get(key), (int, str)) for key in VIEWPORT_KEYS[:2]) \
+                    or any(not isinstance(viewport.get(key), int) for key in VIEWPORT_KEYS[2:]):
+                problems.append(Problem(here, f"needs {', '.join(VIEWPORT_KEYS)}"))
+            elif viewport["minWidth"] > viewport["maxWidth"] or \
+                    viewport["minHeight"] > viewport["maxHeight"]:
+                problems.append(Problem(here, "a minimum is above its maximum"))
+    aplt = by_type.get("ALEXA_PRESENTATION_APLT")
+    if aplt is not None:
+        profiles = [p for v in aplt.get("supportedViewports") or []
+                    for p in (v.get("supportedProfiles") or [])]
+        if "FOUR_CHARACTER_CLOCK" not in profiles:
+            problems.append(Problem(where, "ALEXA_PRESENTATION_APLT needs the "
+                                           "FOUR_CHARACTER_CLOCK profile"))
     return problems
 
 

@@ -50,6 +50,32 @@ def page_url_beside(endpoint: str, page: str) -> str:
     return urljoin(endpoint.rstrip("/"), page)
 
 
+#: Screens the night documents are laid out for (Amazon's viewport ranges): the round Echo
+#: Spot, the small Echo Show 5, and the medium and large Echo Show screens.
+APL_VIEWPORTS: tuple[dict[str, Any], ...] = (
+    {"mode": "HUB", "shape": "ROUND", "minWidth": 100, "maxWidth": 599,
+     "minHeight": 100, "maxHeight": 599},
+    {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 960, "maxWidth": 1279,
+     "minHeight": 100, "maxHeight": 599},
+    {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 960, "maxWidth": 1279,
+     "minHeight": 600, "maxHeight": 959},
+    {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 1280, "maxWidth": 1920,
+     "minHeight": 600, "maxHeight": 1279},
+)
+#: The LED display of the Echo Dot with clock (the countdown's seconds).
+APLT_VIEWPORTS: tuple[dict[str, Any], ...] = (
+    {"id": "main", "supportedProfiles": ["FOUR_CHARACTER_CLOCK"]},
+)
+
+
+def interfaces() -> list[dict[str, Any]]:
+    """The display interfaces the skill uses when a device has them (cards stay too)."""
+    return [
+        {"type": "ALEXA_PRESENTATION_APL", "supportedViewports": [dict(v) for v in APL_VIEWPORTS]},
+        {"type": "ALEXA_PRESENTATION_APLT", "supportedViewports": [dict(v) for v in APLT_VIEWPORTS]},
+    ]
+
+
 def build_manifest(
     endpoint: str | None = None,
     ssl_certificate_type: str = DEFAULT_SSL_CERTIFICATE_TYPE,
@@ -70,7 +96,7 @@ def build_manifest(
     if icons:
         for locale, info in localized.items():
             info.update({key: f"file://assets/{icon_path(key, locale)}" for key in ICONS})
-    custom: dict[str, Any] = {}
+    custom: dict[str, Any] = {"interfaces": interfaces()}
     events: dict[str, Any] = {"subscriptions": [{"eventName": "SKILL_DISABLED"}]}
     if endpoint:
         target = ({"uri": endpoint} if is_lambda_arn(endpoint)

@@ -11,6 +11,7 @@ from skill import envelopes
 from skill.model.generate import LOCALES, generate_locale_models
 from skill.settings import Settings
 from skill.simulator.resolver import Resolver
+from skill.simulator.screen import screen_says, screen_shows
 from skill.simulator.session import SILENCE_COMMAND, Conversation, Turn
 from skill.simulator.speaker import NOT_INSTALLED, Speaker
 from skill.simulator.ssml import SsmlError, render, segments, speech_ssml
@@ -25,6 +26,7 @@ HELP_TEXT = f"""Say what you'd say to Alexa, e.g. "open leg cramp helper", "my c
 "next", "time it for twenty seconds", "is this serious", "stop".
   intent <Name> [slot=value ...]   send an intent directly (e.g. intent StretchTimerIntent duration=PT20S)
   {SILENCE_COMMAND}                         stay silent until Alexa gives up (SessionEndedRequest)
+  tap <control>                    touch a control on the screen (with --screen), e.g. tap next, tap yes
   :quit                            leave (or Ctrl-D)"""
 
 
@@ -161,7 +163,12 @@ def describe_response(response: dict, session_open: bool) -> list[tuple[str, str
     lines = []
     speech = speech_ssml(response.get("outputSpeech"))
     voice = "alexa (whispered)" if speech and 'name="whispered"' in speech else "alexa"
-    lines.append((voice, render(speech) if speech else "(silence)"))
+    by_screen = screen_says(response)
+    if by_screen and not speech:
+        voice = "alexa (by the screen)"
+        lines.append((voice, " ".join(by_screen)))
+    else:
+        lines.append((voice, render(speech) if speech else "(silence)"))
     reprompt = speech_ssml((response.get("reprompt") or {}).get("outputSpeech"))
     if reprompt:
         lines.append(("reprompt", render(reprompt)))
@@ -170,5 +177,13 @@ def describe_response(response: dict, session_open: bool) -> list[tuple[str, str
         body = card.get("content") or card.get("text") or ""
         lines.append(("card", f"[{card.get('type')}] {card.get('title', '')}: "
                               f"{' '.join(str(body).split())}".rstrip(": ")))
-    lines.append(("session", "open (listening)" if session_open else "ended"))
+    texts, controls = screen_shows(response)
+    for text in texts:
+        lines.append(("screen", text))
+    if controls:
+        lines.append(("screen", " ".join(f"[{label}]" for label in controls)))
+    if session_open and response.get("shouldEndSession") is None:
+        lines.append(("session", "open (on screen, microphone closed)"))
+    else:
+        lines.append(("session", "open (listening)" if session_open else "ended"))
     return lines

@@ -12,10 +12,13 @@ from typing import Any
 
 from skill import envelopes
 from skill.simulator.resolver import Resolution, ResolvedSlot, Resolver
+from skill.simulator.screen import TAPS, screen_says
 from skill.simulator.transport import Reply, Transport
 
 #: Simulator commands (not speech): a user who stays silent until Alexa gives up.
 SILENCE_COMMAND = ":silence"
+#: `tap next`, `tap yes`...: touch a control on the screen (with --screen).
+TAP_COMMAND = "tap"
 
 
 @dataclass
@@ -43,6 +46,8 @@ class Turn:
             return False
         if self.request and self.request["request"]["type"] == "SessionEndedRequest":
             return True
+        if screen_says(self.response):  # a countdown spoken by the screen
+            return True
         return bool(self.response.get("outputSpeech")) or not self.session_open
 
 
@@ -69,6 +74,8 @@ class Conversation:
         try:
             if utterance.strip() == SILENCE_COMMAND:
                 return self._silence(turn)
+            if utterance.strip().lower().split(" ", 1)[0] == TAP_COMMAND:
+                return self._tap(turn, utterance.strip()[len(TAP_COMMAND):].strip().lower())
             if utterance.strip().lower().startswith("intent "):
                 turn.resolution = self.direct_intent(utterance)
             else:
@@ -94,6 +101,19 @@ class Conversation:
             return turn
         turn.request = envelopes.session_ended_request(
             "EXCEEDED_MAX_REPROMPTS", self.locale, **self._session_kwargs(new=False))
+        return self._post(turn)
+
+    def _tap(self, turn: Turn, control: str) -> Turn:
+        """A touch on the screen: the control's UserEvent, in the open session."""
+        if not self.with_screen:
+            raise ValueError("tap needs a device with a screen (--screen)")
+        event = TAPS.get(" ".join(control.rstrip("?").split()))
+        if event is None:
+            raise ValueError(f"no control {control!r} (try: {', '.join(sorted(TAPS))})")
+        if not self.session_open:
+            raise ValueError("nothing on the screen to tap: open leg cramp helper first")
+        turn.request = envelopes.user_event([event], locale=self.locale,
+                                            **self._session_kwargs(new=False))
         return self._post(turn)
 
     def _post(self, turn: Turn) -> Turn:
