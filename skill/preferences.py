@@ -22,13 +22,12 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Mapping
 
+from skill.domain.countdown import HOLD_SECONDS_MAX, HOLD_SECONDS_MIN
+
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
 
 log = logging.getLogger("skill.preferences")
-
-HOLD_SECONDS_MIN = 10
-HOLD_SECONDS_MAX = 120
 
 
 def is_valid_hold_seconds(value: Any) -> bool:

@@ -73,3 +73,20 @@ def seeds_dir() -> Path:
         pytest.skip("the source articles (../shared/seeds) are not beside this clone; "
                     "content-vs-article checks need them")
     return SEEDS_DIR
+
+
+def wait_for_health(port: int, process, describe=lambda: "", seconds: float = 30) -> None:  # noqa: ANN001
+    """Wait until a server started as `process` answers /healthz on 127.0.0.1:`port`; fail
+    the test with `describe()` (its log, say) if it exits or takes longer than `seconds`."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+            return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail(f"the server on port {port} did not come up\n{describe()}")
+            time.sleep(0.1)

@@ -40,18 +40,9 @@ def test_serious_card_puts_the_outcome_first_then_the_signs_by_what_a_yes_means(
     emergency_at = text.index(cards.EMERGENCY_HEADING)
     doctor_at = text.index(cards.DOCTOR_HEADING)
     for question in CONTENT.serious.question:
-        shown = text.index(cards._without_lead(question.text))
+        shown = text.index(question.text)
         assert emergency_at < shown < doctor_at if question.kind == "emergency" else shown > doctor_at
     assert "Sources:" in text
-
-
-@pytest.mark.parametrize("question, shown", [
-    ("Last one: do you take a medicine?", "Do you take a medicine?"),
-    ("Has this cramp lasted more than ten minutes?", "Has this cramp lasted more than ten minutes?"),
-    ("A long lead of many words: is it fine?", "A long lead of many words: is it fine?"),
-])
-def test_a_short_spoken_lead_is_left_out_of_the_card(question, shown) -> None:
-    assert cards._without_lead(question) == shown
 
 
 def test_sources_card_lists_titles_and_publishers_once_each() -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from skill import envelopes
 
+from .conftest import wait_for_health
+
 #: Modules a serving worker must not load, and why.
 NOT_FOR_A_WORKER = {
     "cffi": "oscrypto runs on ctypes (skill.oscrypto_compat.prefer_ctypes); cffi parses C at import",
@@ -98,8 +100,6 @@ def test_serve_imports_neither_the_benchmark_nor_the_simulator(tmp_path) -> None
     by -X importtime, read once it answers its health check."""
     import signal
     import socket
-    import time
-    import urllib.request
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -113,14 +113,7 @@ def test_serve_imports_neither_the_benchmark_nor_the_simulator(tmp_path) -> None
                                   env=env, stdout=subprocess.DEVNULL, stderr=stderr,
                                   start_new_session=True)
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-                    break
-                except OSError:
-                    assert server.poll() is None and time.monotonic() < deadline, log.read_text()
-                    time.sleep(0.1)
+            wait_for_health(port, server, log.read_text)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=10)

@@ -7,7 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -15,6 +14,8 @@ import pytest
 
 from skill import envelopes
 from skill.cli import main
+
+from .conftest import wait_for_health
 
 
 def test_serve_without_skill_id_refuses_to_start(monkeypatch, capsys) -> None:
@@ -50,15 +51,7 @@ def test_gunicorn_two_workers(tmp_path: Path, local: bool, expected: int) -> Non
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "skill.app:create_app()"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("gunicorn did not come up")
-                time.sleep(0.1)
+        wait_for_health(port, server, lambda: "gunicorn")
         statuses = [_post(f"http://127.0.0.1:{port}/alexa", envelopes.launch_request()) for _ in range(6)]
         assert {status for status, _ in statuses} == {expected}
         if local:

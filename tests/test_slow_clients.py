@@ -18,6 +18,7 @@ import pytest
 
 from skill import envelopes
 
+from .conftest import wait_for_health
 from .slow_clients import attack_and_probe
 
 
@@ -50,15 +51,7 @@ def served(tmp_path_factory) -> Served:
              "--port", str(port), "--threads", "4"],
             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail(f"cramp-helper serve did not come up:\n{log_path.read_text()}")
-                time.sleep(0.1)
+        wait_for_health(port, process, log_path.read_text)
         yield Served(process, port, log_path)
     finally:
         if process.poll() is None:

@@ -69,18 +69,10 @@ def serious_card(content: Content, outcome_id: str) -> Card:
     for kind, heading in (("emergency", EMERGENCY_HEADING), ("doctor", DOCTOR_HEADING)):
         questions = [q for q in content.serious.question if q.kind == kind]
         if questions:
-            lines += ["", heading, *(f"- {_without_lead(q.text)}" for q in questions)]
+            lines += ["", heading, *(f"- {q.text}" for q in questions)]
             for question in questions:
                 cited.update(question.sources)
     return _with_sources(content, SERIOUS_TITLE, lines, cited)
-
-
-def _without_lead(question: str) -> str:
-    """A question without a spoken lead such as "Last one: ", which reads oddly in a list."""
-    lead, colon, rest = question.partition(": ")
-    if colon and len(lead.split()) <= 3 and rest:
-        return rest[:1].upper() + rest[1:]
-    return question
 
 
 def sources_card(content: Content, ids: Iterable[str]) -> Card:

@@ -20,6 +20,8 @@ from typing import Annotated, Any, Literal, TypeVar
 import msgspec
 from msgspec import Meta, Struct
 
+from skill.domain.triage import MAX_QUESTIONS, CheckResult, Kind
+
 NonEmpty = Annotated[str, Meta(min_length=1)]
 SourceIds = Annotated[tuple[NonEmpty, ...], Meta(min_length=1)]
 #: The stretch used when no muscle is given (most night cramps are in the calf, so it
@@ -35,8 +37,6 @@ STRETCH_KEYS = (GENERAL, OTHER)
 EMERGENCY_SIGNS = "emergency_signs"
 #: Every emergency line starts with the instruction itself.
 EMERGENCY_START = "call your local emergency number"
-#: The triage may ask at most this many questions.
-MAX_QUESTIONS = 5
 #: A duration threshold on a question is at most a day.
 MAX_OVER_MINUTES = 24 * 60
 
@@ -125,7 +125,7 @@ class Muscle(_Strict):
 
 class Question(_Strict):
     id: NonEmpty
-    kind: Literal["emergency", "doctor"]
+    kind: Kind
     text: NonEmpty
     #: Asked instead of `text` after an unclear answer.
     short: NonEmpty
@@ -155,6 +155,8 @@ class SourcesFile(_Strict):
 
 class MusclesFile(_Strict):
     muscle: Annotated[tuple[Muscle, ...], Meta(min_length=1)]
+    #: Words for the whole leg: no muscle in particular (the general steps).
+    whole_leg: tuple[NonEmpty, ...] = ()
 
 
 class ReliefFile(_Strict):
@@ -174,18 +176,17 @@ class CountdownFile(_Strict):
     long_cramp: Line
 
 
-OutcomeId = Literal["emergency", "watch", "doctor", "reassure"]
+class ResultText(_Strict):
+    """What is said for one result of the check (triage.CheckResult names them)."""
 
-
-class Outcome(_Strict):
-    id: OutcomeId
+    id: CheckResult
     text: NonEmpty
     sources: SourceIds
 
 
 class SeriousFile(_Strict):
     question: Annotated[tuple[Question, ...], Meta(min_length=1, max_length=MAX_QUESTIONS)]
-    outcome: tuple[Outcome, ...]
+    outcome: tuple[ResultText, ...]
     disclaimer: Line
 
 
@@ -448,7 +449,7 @@ class ContentIndex(Struct, frozen=True):
     stretches: dict[str, Stretch]
     plans: dict[str, tuple[Step, ...]]
     cautions: dict[str, Item]
-    outcomes: dict[str, Outcome]
+    outcomes: dict[str, ResultText]
     medical: dict[str, dict[str, Named]]
     medical_phrases: dict[str, dict[str, Named]]
     #: The shortest "lasted more than N minutes" limit of the serious check, if any.
@@ -459,6 +460,7 @@ class ContentIndex(Struct, frozen=True):
     remedy_phrases: dict[str, Remedy]
     person_phrases: dict[str, Person]
     people: dict[str, Person]
+    whole_leg: frozenset[str]
 
 
 def _phrase_table(records: Iterable[Any]) -> dict[str, Any]:
@@ -499,19 +501,19 @@ def _sign_phrases(signs: Iterable[Sign]) -> dict[str, Sign]:
     return table
 
 
-def build_index(muscles: tuple[Muscle, ...], relief: ReliefFile, serious: SeriousFile,
+def build_index(muscles: MusclesFile, relief: ReliefFile, serious: SeriousFile,
                 medical: MedicalFile, red_flags: RedFlagsFile, side: SideFile) -> ContentIndex:
     stretches = {s.muscle: s for s in relief.stretch}
     lists = {"medicine": medical.medicine, "condition": medical.condition}
     cautions = {c.id: c for c in relief.caution}
     return ContentIndex(
-        muscles={m.id: m for m in muscles},
-        muscle_phrases=_phrase_table(muscles),
+        muscles={m.id: m for m in muscles.muscle},
+        muscle_phrases=_phrase_table(muscles.muscle),
         stretches=stretches,
         plans={key: _relief_plan(stretch, relief.step, cautions)
                for key, stretch in stretches.items()},
         cautions=cautions,
-        outcomes={o.id: o for o in serious.outcome},
+        outcomes={o.id.value: o for o in serious.outcome},
         emergency_minutes=min((q.over_minutes for q in serious.question
                                if q.kind == "emergency" and q.over_minutes), default=None),
         medical={kind: {n.id: n for n in items} for kind, items in lists.items()},
@@ -522,6 +524,7 @@ def build_index(muscles: tuple[Muscle, ...], relief: ReliefFile, serious: Seriou
         remedy_phrases=_phrase_table(side.remedy),
         person_phrases=_phrase_table(side.person),
         people={person.id: person for person in side.person},
+        whole_leg=frozenset(_normalise(words) for words in muscles.whole_leg),
     )
 
 
@@ -551,6 +554,10 @@ class Content(Struct, frozen=True):
         synonyms; None when nothing matches."""
         return self.index.muscle_phrases.get(_normalise(phrase))
 
+    def names_whole_leg(self, phrase: str | None) -> bool:
+        """Whether words name the whole leg, no muscle in particular ("both my legs")."""
+        return _normalise(phrase) in self.index.whole_leg
+
     def plan_key(self, muscle_id: str | None) -> str | None:
         """The muscle id (or OTHER) when there is a stretch for it; None otherwise, which
         means the general steps. Turns stale or tampered ids into the general steps."""
@@ -573,7 +580,7 @@ class Content(Struct, frozen=True):
         return self.index.cautions.get(caution_id) if caution_id else None
 
     # serious check ------------------------------------------------------------------------
-    def outcome(self, outcome_id: str) -> Outcome:
+    def outcome(self, outcome_id: str) -> ResultText:
         return self.index.outcomes[outcome_id]
 
     # medicines and conditions -------------------------------------------------------------
@@ -717,7 +724,7 @@ def load_content(content_dir: Path | str) -> Content:
         red_flags=decoded["red_flags.toml"],
         side=decoded["side.toml"],
         prompts=decoded["prompts.toml"],
-        index=build_index(decoded["muscles.toml"].muscle, decoded["relief.toml"],
+        index=build_index(decoded["muscles.toml"], decoded["relief.toml"],
                           decoded["serious.toml"], decoded["medical.toml"],
                           decoded["red_flags.toml"], decoded["side.toml"]),
     )
@@ -804,6 +811,11 @@ def _check(folder: Path, content: Content) -> Iterator[str]:
                f"first (the signs are said once in the steps)")
     # countdown
     count = content.countdown
+    from skill.domain.countdown import HOLD_SECONDS_MAX, HOLD_SECONDS_MIN
+
+    if not HOLD_SECONDS_MIN <= count.min_seconds <= count.max_seconds <= HOLD_SECONDS_MAX:
+        yield (f"{where['countdown.toml']}: min_seconds..max_seconds must lie within "
+               f"{HOLD_SECONDS_MIN}..{HOLD_SECONDS_MAX}")
     if not count.min_seconds <= count.default_seconds <= count.max_seconds:
         yield (f"{where['countdown.toml']}: default_seconds: {count.default_seconds} is outside "
                f"{count.min_seconds}..{count.max_seconds}")
@@ -813,9 +825,9 @@ def _check(folder: Path, content: Content) -> Iterator[str]:
     kinds = [q.kind for q in serious.question]
     if "doctor" in kinds and "emergency" in kinds[kinds.index("doctor"):]:
         yield f"{where['serious.toml']}: question: emergency questions must come before doctor questions"
-    outcome_ids = [o.id for o in serious.outcome]
+    outcome_ids = [o.id.value for o in serious.outcome]
     yield from _duplicates(where["serious.toml"], "outcome", outcome_ids)
-    for needed in ("emergency", "watch", "doctor", "reassure"):
+    for needed in (result.value for result in CheckResult):
         if needed not in outcome_ids:
             yield f"{where['serious.toml']}: outcome: no outcome with id '{needed}'"
     for index, outcome in enumerate(serious.outcome):

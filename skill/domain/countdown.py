@@ -14,6 +14,10 @@ from datetime import timedelta
 from skill.domain.content import CountdownPrompts
 from skill.domain.ssml import Pause, Segment, Text, play_seconds, speech_seconds
 
+#: The hold lengths the skill counts, in seconds: content/countdown.toml's limits must lie
+#: within them, and a remembered hold time outside them is never stored.
+HOLD_SECONDS_MIN = 10
+HOLD_SECONDS_MAX = 120
 #: Silence kept after a checkpoint before the next one may start.
 MIN_GAP_S = 0.2
 

@@ -21,7 +21,7 @@ from skill.handlers.common import Answer, IntentHandler, ask, lead_in, tell
 
 
 def kinds(content: Content) -> tuple[triage.Kind, ...]:
-    return tuple(triage.Kind(q.kind) for q in content.serious.question)
+    return tuple(q.kind for q in content.serious.question)
 
 
 def current(content: Content, state: DialogState) -> Question | None:

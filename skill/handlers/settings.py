@@ -16,18 +16,15 @@ from skill.domain.state import DialogState
 from skill.handlers import slots
 from skill.handlers.common import Answer, IntentHandler, ask
 from skill.handlers.dialog import back_from_side, carry_on, side_prompt
-from skill.preferences import (
-    HOLD_SECONDS_MAX, HOLD_SECONDS_MIN, forget_preferences, update_preferences)
+from skill.preferences import forget_preferences, update_preferences
 
 
 def save_hold(handler_input: HandlerInput, content: Content, state: DialogState,
               duration: str) -> Answer:
     """Remember `duration` as the hold for every countdown from now on (clamped to what
     the skill counts, and said so); this session's next count uses it too."""
-    limits = content.countdown
-    low = max(limits.min_seconds, HOLD_SECONDS_MIN)
-    high = min(limits.max_seconds, HOLD_SECONDS_MAX)
-    wanted = hold_time(duration, min(max(limits.default_seconds, low), high), low, high,
+    limits = content.countdown  # within the stored range: the loader checks it
+    wanted = hold_time(duration, limits.default_seconds, limits.min_seconds, limits.max_seconds,
                        content.prompts.countdown)
     update_preferences(handler_input, hold_seconds=wanted.seconds)
     done = content.prompts.settings.hold_done.format(duration=spoken_duration(wanted.seconds))

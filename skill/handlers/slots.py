@@ -79,6 +79,8 @@ def muscle(handler_input: HandlerInput, content: Content) -> tuple[str | None, b
     found, unknown = entity(handler_input, "muscle", content.muscle, content.muscle_from_phrase)
     if found is not None:
         return found.id, False
+    if unknown and content.names_whole_leg(heard(handler_input, "muscle")):
+        return None, False
     return (OTHER, True) if unknown else (None, False)
 
 

@@ -9,7 +9,6 @@ The ASK CLI uploads the icons because skill.json names them as `file://assets/..
 """
 from __future__ import annotations
 
-import inspect
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,14 +173,11 @@ def check_project(settings: Settings | None,
 
 
 def content_problems(settings: Settings) -> tuple[list[Problem], list[str]]:
-    """Load the content through the content package's own validating loader, when it exists."""
+    """Load the content through its own validating loader."""
+    from skill.domain.content import load_content
+
     try:
-        from skill.domain.content import load_content  # type: ignore[attr-defined]
-    except ImportError:
-        return [], ["content: skipped (skill.domain.content.load_content is not available yet)"]
-    try:
-        takes_dir = bool(inspect.signature(load_content).parameters)
-        load_content(settings.content_dir) if takes_dir else load_content()
+        load_content(settings.content_dir)
     except Exception as exc:  # noqa: BLE001 - any content failure is reported with its message
         return [Problem(str(settings.content_dir), f"content does not load: {exc}")], []
     return [], [f"content: {settings.content_dir} loads and validates"]

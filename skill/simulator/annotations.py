@@ -25,7 +25,7 @@ class Annotation:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Scored:
     annotation: Annotation
     resolution: Resolution
     correct: bool
@@ -33,14 +33,14 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Evaluation:
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[Scored, ...]
 
     @property
     def accuracy(self) -> float:
         return sum(o.correct for o in self.outcomes) / len(self.outcomes) if self.outcomes else 0.0
 
     @property
-    def misses(self) -> list[Outcome]:
+    def misses(self) -> list[Scored]:
         return [o for o in self.outcomes if not o.correct]
 
     def report(self) -> str:
@@ -72,7 +72,7 @@ def evaluate(resolver: Resolver, annotations: list[Annotation]) -> Evaluation:
     outcomes = []
     for annotation in annotations:
         resolution = resolver.match_intent(normalize(annotation.utterance))
-        outcomes.append(Outcome(annotation, resolution, _agrees(resolver, annotation, resolution)))
+        outcomes.append(Scored(annotation, resolution, _agrees(resolver, annotation, resolution)))
     return Evaluation(tuple(outcomes))
 
 

@@ -8,6 +8,7 @@ with a confidence), else AMAZON.FallbackIntent.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,8 @@ from skill.simulator.similarity import (
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
 DURATION_TYPE = "AMAZON.DURATION"
+#: The slot type of red flags and other symptoms (content/red_flags.toml).
+SYMPTOM_TYPE = "SIGN"
 #: At or below this similarity the closest sample is not close enough: Fallback, as a device
 #: sends out-of-domain speech there. A half match (0.46, 0.50) must never pick relief steps or
 #: an emergency. A close match also needs one shared content word.
@@ -146,8 +149,13 @@ class Resolver:
         marked = [f"<{types.get(w[1:-1], '?')}>" if w.startswith("{") else w
                   for w in re.sub(r"(\{\w+\})", r" \1 ", text).split()]
         # Listed values in the sample's own words are typed too ("can i take paracetamol"
-        # reads as "can i take <REMEDY>"), so a close match compares like with like.
-        typed = stems(self._typed_tokens(" ".join(marked))[0])
+        # reads as "can i take <REMEDY>"), so a close match compares like with like; but a
+        # symptom's words in a sample of an intent without a symptom slot ("my {muscle} is
+        # killing me") are that intent's own wording: typed as a symptom, they would pull
+        # "my ankle is swollen" away from the symptom intent.
+        own = set(types.values())
+        typed = stems(self._typed_tokens(
+            " ".join(marked), None if SYMPTOM_TYPE in own else set(self.entities) - {SYMPTOM_TYPE})[0])
         literal_words = len(re.sub(r"\{\w+\}", " ", text).split())
         pattern = None
         if slot_names:
@@ -300,15 +308,19 @@ class Resolver:
         return Resolution("IntentRequest", best.intent, slots, method="close",
                           confidence=round(best_score, 2), matched=best.sample)
 
-    def _typed_tokens(self, text: str) -> tuple[list[str], dict[str, str]]:
-        """The words with known slot values replaced by <TYPE> markers, and those values."""
+    def _typed_tokens(self, text: str, types: Collection[str] | None = None
+                      ) -> tuple[list[str], dict[str, str]]:
+        """The words with known slot values replaced by <TYPE> markers, and those values
+        (only values of `types`, when given)."""
         words = text.split()
         found: dict[str, str] = {}
-        duration = find_duration(words)
+        duration = find_duration(words) if types is None or DURATION_TYPE in types else None
         if duration:
             found[DURATION_TYPE] = " ".join(words[duration.start:duration.end])
             words = words[:duration.start] + [f"<{DURATION_TYPE}>"] + words[duration.end:]
         for type_name, index in self.entities.items():
+            if types is not None and type_name not in types:
+                continue
             for phrase in sorted(index, key=lambda p: -len(p.split())):
                 span = _find_span(words, phrase.split())
                 if span is not None:
