@@ -16,7 +16,7 @@ from .conversation import Talk
 from .words import CONTENT, PROMPTS
 
 SIGNS = {sign.id: sign for sign in CONTENT.red_flags.sign}
-PHRASES = CONTENT.index.sign_phrases
+PHRASES = CONTENT.index.sign_phrase_order
 RELIEF_TEXTS = {step.text for key in (None, *CONTENT.index.plans) for step in CONTENT.relief_plan(key)}
 EMERGENCY = CONTENT.outcome("emergency").text
 
@@ -54,6 +54,12 @@ def test_tiers_are_ordered_emergency_first() -> None:
 ])
 def test_signs_found_inside_words(text, found) -> None:
     assert {sign.id for sign in safety.signs_in(text, PHRASES)} == found
+
+
+def test_the_content_keeps_every_phrase_longest_first() -> None:
+    lengths = [len(words) for words, _ in PHRASES]
+    assert lengths == sorted(lengths, reverse=True)
+    assert {" ".join(words) for words, _ in PHRASES} == set(CONTENT.index.sign_phrases)
 
 
 @pytest.mark.parametrize("seconds, limit, too_long", [

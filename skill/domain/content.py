@@ -456,6 +456,8 @@ class ContentIndex(Struct, frozen=True):
     emergency_minutes: int | None
     signs: dict[str, Sign]
     sign_phrases: dict[str, Sign]
+    #: The same phrases as (words, sign), longest first (skill.domain.safety.signs_in).
+    sign_phrase_order: tuple[tuple[tuple[str, ...], Sign], ...]
     sign_answers: dict[str, SignAnswer]
     remedy_phrases: dict[str, Remedy]
     person_phrases: dict[str, Person]
@@ -520,6 +522,9 @@ def build_index(muscles: MusclesFile, relief: ReliefFile, serious: SeriousFile,
         medical_phrases={kind: _phrase_table(items) for kind, items in lists.items()},
         signs={sign.id: sign for sign in red_flags.sign},
         sign_phrases=_sign_phrases(red_flags.sign),
+        sign_phrase_order=tuple(sorted(((tuple(p.split()), sign) for p, sign in
+                                        _sign_phrases(red_flags.sign).items()),
+                                       key=lambda entry: -len(entry[0]))),
         sign_answers={answer.id: answer for answer in red_flags.answer},
         remedy_phrases=_phrase_table(side.remedy),
         person_phrases=_phrase_table(side.person),

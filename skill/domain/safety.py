@@ -14,7 +14,7 @@ Pure module: no SDK imports.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from skill.domain.content import TIERS, Sign
 
@@ -46,20 +46,24 @@ def words(text: str | None) -> list[str]:
     return _WORDS.findall((text or "").lower().replace("\u2019", "'"))
 
 
-def signs_in(text: str | None, phrases: Mapping[str, Sign]) -> list[Sign]:
+def signs_in(text: str | None, phrases: Sequence[tuple[tuple[str, ...], Sign]]) -> list[Sign]:
     """Every sign whose phrase appears, as whole words, in `text` (for a slot value such
-    as "really swollen" that holds a phrase but is not one). Longer phrases first, and a
-    word used by one phrase is not reused by a shorter one."""
+    as "really swollen" that holds a phrase but is not one). `phrases` come longest first
+    (`longest_first`), and a word used by one phrase is not reused by a shorter one."""
     heard = words(text)
+    if not heard:
+        return []
+    present = set(heard)
     used = [False] * len(heard)
     found: list[Sign] = []
-    for phrase in sorted(phrases, key=lambda p: -len(p.split())):
-        target = phrase.split()
+    for target, sign in phrases:
+        if target[0] not in present or len(target) > len(heard):
+            continue
         for start in range(len(heard) - len(target) + 1):
             end = start + len(target)
-            if heard[start:end] == target and not any(used[start:end]):
+            if tuple(heard[start:end]) == target and not any(used[start:end]):
                 used[start:end] = [True] * len(target)
-                found.append(phrases[phrase])
+                found.append(sign)
                 break
     return found
 

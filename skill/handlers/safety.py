@@ -91,7 +91,7 @@ def signs_named(handler_input: HandlerInput, content: Content) -> list[Sign]:
             sign, _unknown = slots.sign(handler_input, content)
             found += [sign] if sign else []
         else:
-            found += signs_in(slots.heard(handler_input, name), content.index.sign_phrases)
+            found += signs_in(slots.heard(handler_input, name), content.index.sign_phrase_order)
     return found
 
 
