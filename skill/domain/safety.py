@@ -49,7 +49,7 @@ def words(text: str | None) -> list[str]:
 def signs_in(text: str | None, phrases: Sequence[tuple[tuple[str, ...], Sign]]) -> list[Sign]:
     """Every sign whose phrase appears, as whole words, in `text` (for a slot value such
     as "really swollen" that holds a phrase but is not one). `phrases` come longest first
-    (`longest_first`), and a word used by one phrase is not reused by a shorter one."""
+    (`ContentIndex.sign_phrase_order`), and a word used by one phrase is not reused by a shorter one."""
     heard = words(text)
     if not heard:
         return []
