@@ -130,6 +130,9 @@ class SymptomIntentHandler(IntentHandler):
                 return first_step(self.content, fresh, muscle)
             if unknown:
                 return unknown_sign_answer(self.content)
+            if muscle is not None:  # a muscle and no sign named: the cramp itself
+                fresh = DialogState(last_speech=state.last_speech, last_reprompt=state.last_reprompt)
+                return first_step(self.content, fresh, muscle)
             prompts = self.content.prompts.general
             return reask(self.content, state, prompts.fallback_emergency)
         return sign_answer(self.content, state, sign, muscle)

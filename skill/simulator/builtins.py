@@ -7,7 +7,7 @@ model declares are used; a custom intent's own samples always take precedence.
 from __future__ import annotations
 
 BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
-    "AMAZON.HelpIntent": ("help", "help me", "what can you do", "what can i say",
+    "AMAZON.HelpIntent": ("help", "help me", "i'm confused", "i don't understand", "i'm lost", "what can you do", "what can i say",
                           "how does this work", "what do you do", "instructions", "options",
                           "what can i ask", "what can i ask you", "how do i use this",
                           "how do i use this skill", "i need help with this skill"),
@@ -33,7 +33,8 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
                          "affirmative", "i do", "it is", "it did", "i am"),
     "AMAZON.NoIntent": ("no", "nope", "nah", "no thanks", "no thank you", "not really",
                         "i don't", "it isn't", "it didn't", "i'm not", "negative", "not at all",
-                        "no it isn't", "no it's not", "no i'm not", "no it hasn't", "no not really"),
+                        "no it isn't", "no it's not", "no i'm not", "no it hasn't", "no not really",
+                        "i don't think so"),
     "AMAZON.PauseIntent": ("pause", "pause it", "pause that", "hold on", "wait",
                            "hang on", "one moment"),
     "AMAZON.ResumeIntent": ("resume", "resume it", "unpause", "carry on",

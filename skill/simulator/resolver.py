@@ -283,6 +283,8 @@ class Resolver:
         typed, found = self._typed_tokens(text)
         tokens = stems(typed)
         words = content_words(tokens)
+        if not words:  # only small words or fillers ("uh", "um"): nothing to go on
+            return Resolution("IntentRequest", FALLBACK_INTENT, method="fallback", confidence=0.0)
         best_score, best = (0.0, 0.0), None
         negated = _negated(typed)
         for template in self.templates:
