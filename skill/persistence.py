@@ -16,9 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import random
 import re
-import sqlite3
 import threading
 import time
 from decimal import Decimal
@@ -31,6 +29,8 @@ from ask_sdk_core.exceptions import PersistenceException
 from skill.preferences import sanitize_attributes
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from ask_sdk_model import RequestEnvelope
 
     from skill.settings import Settings
@@ -178,6 +178,8 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
         Only the server's user may read the store: missing folders are made 0700 and the
         file 0600 (SQLite gives its -wal and -shm files the same mode). A symlink at the
         path is refused, so the store cannot be pointed at another file."""
+        import sqlite3  # here: the memory and DynamoDB stores (Lambda) never load it
+
         _make_private_folders(self.path.parent)
         inode = _create_private_file(self.path)
         db = sqlite3.connect(self.path, timeout=self._busy_timeout_s, isolation_level=None)
@@ -196,6 +198,8 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
         return db
 
     def _discard_connection(self) -> None:
+        import sqlite3
+
         db = getattr(self._local, "db", None)
         self._local.db = None
         if db is not None and self._local.pid == os.getpid():
@@ -206,11 +210,15 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
 
     def _run(self, what: str, operation: Callable[[sqlite3.Connection], T]) -> T:
         """Run one statement, retrying briefly while another writer holds the lock."""
+        import sqlite3
+
         for attempt in range(1, self._attempts + 1):
             try:
                 return operation(self._connection())
             except sqlite3.OperationalError as exc:
                 if _is_busy(exc) and attempt < self._attempts:
+                    import random
+
                     time.sleep(random.uniform(0.005, 0.03) * attempt)
                     continue
                 if not _is_busy(exc):
