@@ -19,8 +19,8 @@ Where: `content.msgpack` inside the content folder. `cramp-helper package --lamb
 writes it into the Lambda zip (Lambda's code folder is read-only); elsewhere the first
 start writes it when the folder is writable, atomically (another process never reads a
 half-written file), and a folder that is not writable just means parsing at each start.
-`cramp-helper check` and the tests call `load_content` directly: they always parse and
-check.
+`cramp-helper check` and the content tests call `load_content` directly: they always
+parse and check in full.
 
 Pure module: no SDK imports.
 """
