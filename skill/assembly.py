@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill import handlers
+from skill.domain.content_cache import load_content_cached
 from skill.serializer import SkillSerializer
 from skill.settings import Settings
 
@@ -19,15 +20,17 @@ def build_skill(
     settings: Settings | None = None,
     persistence_adapter: "AbstractPersistenceAdapter | None" = None,
 ) -> "CustomSkill":
-    """Assemble the leg-cramp skill. Content is loaded and validated here, at start-up,
-    so a broken content file stops the process before it serves anything."""
+    """Assemble the leg-cramp skill. Content is loaded and validated here, at start-up
+    (or read from its cache of already validated content when no byte of it or of its
+    schema changed), so a broken content file stops the process before it serves anything."""
     settings = settings or Settings.from_env()
     if persistence_adapter is None:
         from skill.persistence import build_persistence_adapter
 
         persistence_adapter = build_persistence_adapter(settings)
     builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
-    handlers.register(builder, settings)
+    # The content was validated in full when its cache was written (see content_cache).
+    handlers.register(builder, settings, load_content_cached(settings.content_dir))
     if settings.skill_id:
         builder.skill_id = settings.skill_id
     skill = builder.create()

@@ -200,7 +200,8 @@ def run_lambda_package(args: argparse.Namespace) -> int:
           f"({built.unpacked_bytes / 1e6:.1f} MB unpacked); handler {HANDLER}")
     if built.compiled_with is None:
         print(f"note: no python{args.python_version or LAMBDA_PYTHON} on this machine, so the zip "
-              "has no byte code: each cold start compiles the modules (slower, still works)")
+              "has no byte code and no content cache: each cold start compiles the modules "
+              "and parses the content (slower, still works)")
     return 0
 
 

@@ -16,9 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import random
 import re
-import sqlite3
 import threading
 import time
 from decimal import Decimal
@@ -31,6 +29,8 @@ from ask_sdk_core.exceptions import PersistenceException
 from skill.preferences import sanitize_attributes
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from ask_sdk_model import RequestEnvelope
 
     from skill.settings import Settings
@@ -110,12 +110,18 @@ _inherited_connections: list[sqlite3.Connection] = []
 class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
     """Records as JSON text in one SQLite file, shared by processes and threads.
 
-    Each thread of each process opens its own connection on first use (so gunicorn can
-    fork after the adapter is built). Every operation is one autocommit statement, so
-    locks are held for microseconds; WAL lets readers run beside the writer; a busy
-    writer waits up to `busy_timeout_s` and is retried a few times, all well inside
-    Alexa's 8-second answer window.
+    Each process keeps its own small pool of connections, opened on first use (so
+    gunicorn can fork after the adapter is built): an operation takes one, runs, and hands
+    it back. A pool, not a connection per thread: a server that runs each request on a new
+    thread (Werkzeug's) would otherwise open the file, set it up and check it at every
+    request. Every operation is one autocommit statement, so locks are held for
+    microseconds; WAL lets readers run beside the writer; a busy writer waits up to
+    `busy_timeout_s` and is retried a few times, all well inside Alexa's 8-second answer
+    window.
     """
+
+    #: Idle connections kept per process (more are opened when more threads need one).
+    POOL_SIZE = 8
 
     def __init__(
         self,
@@ -129,7 +135,9 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
         self._busy_timeout_s = busy_timeout_s
         self._attempts = max(1, attempts)
         self._keygen = keygen
-        self._local = threading.local()
+        self._pool: list[sqlite3.Connection] = []
+        self._pool_pid = os.getpid()
+        self._pool_lock = threading.Lock()
 
     # AbstractPersistenceAdapter
 
@@ -161,16 +169,23 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
 
     # Connections
 
-    def _connection(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is not None and self._local.pid == os.getpid():
-            return db
-        if db is not None:
-            _inherited_connections.append(db)
-        self._local.db = None
-        db = self._open()
-        self._local.db, self._local.pid = db, os.getpid()
-        return db
+    def _acquire(self) -> sqlite3.Connection:
+        """An idle connection of this process, or a new one."""
+        with self._pool_lock:
+            if self._pool_pid != os.getpid():  # forked: the parent's connections stay its own
+                _inherited_connections.extend(self._pool)
+                self._pool, self._pool_pid = [], os.getpid()
+            if self._pool:
+                return self._pool.pop()
+        return self._open()
+
+    def _release(self, db: sqlite3.Connection) -> None:
+        """Hand a healthy connection back (closed when the pool is full)."""
+        with self._pool_lock:
+            if self._pool_pid == os.getpid() and len(self._pool) < self.POOL_SIZE:
+                self._pool.append(db)
+                return
+        self._close(db)
 
     def _open(self) -> sqlite3.Connection:
         """Create the file (and its folders) if needed, switch to WAL, ensure the table.
@@ -178,9 +193,14 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
         Only the server's user may read the store: missing folders are made 0700 and the
         file 0600 (SQLite gives its -wal and -shm files the same mode). A symlink at the
         path is refused, so the store cannot be pointed at another file."""
+        import sqlite3  # here: the memory and DynamoDB stores (Lambda) never load it
+
         _make_private_folders(self.path.parent)
         inode = _create_private_file(self.path)
-        db = sqlite3.connect(self.path, timeout=self._busy_timeout_s, isolation_level=None)
+        # Used by one thread at a time (taken from the pool, then handed back), but not
+        # always by the thread that opened it.
+        db = sqlite3.connect(self.path, timeout=self._busy_timeout_s, isolation_level=None,
+                             check_same_thread=False)
         try:
             if _inode(self.path) != inode:  # swapped between the check and the open
                 raise PersistenceException("the preferences file changed while opening it")
@@ -195,31 +215,47 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
             raise
         return db
 
-    def _discard_connection(self) -> None:
-        db = getattr(self._local, "db", None)
-        self._local.db = None
-        if db is not None and self._local.pid == os.getpid():
-            try:
-                db.close()
-            except sqlite3.Error:
-                pass
+    @staticmethod
+    def _close(db: sqlite3.Connection) -> None:
+        import sqlite3
+
+        try:
+            db.close()
+        except sqlite3.Error:
+            pass
 
     def _run(self, what: str, operation: Callable[[sqlite3.Connection], T]) -> T:
         """Run one statement, retrying briefly while another writer holds the lock."""
+        import sqlite3
+
         for attempt in range(1, self._attempts + 1):
+            db = None
             try:
-                return operation(self._connection())
+                db = self._acquire()
+                result = operation(db)
             except sqlite3.OperationalError as exc:
+                if db is not None:
+                    if _is_busy(exc):
+                        self._release(db)
+                    else:
+                        self._close(db)
                 if _is_busy(exc) and attempt < self._attempts:
+                    import random
+
                     time.sleep(random.uniform(0.005, 0.03) * attempt)
                     continue
-                if not _is_busy(exc):
-                    self._discard_connection()
                 raise PersistenceException(f"SQLite {what} failed: {exc}") from exc
             except (sqlite3.Error, OSError) as exc:
                 # Corrupt file, full disk, unwritable folder: reopen from scratch next time.
-                self._discard_connection()
+                if db is not None:
+                    self._close(db)
                 raise PersistenceException(f"SQLite {what} failed: {exc}") from exc
+            except BaseException:
+                if db is not None:
+                    self._close(db)
+                raise
+            self._release(db)
+            return result
         raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -166,13 +166,17 @@ def save_preferences(handler_input: "HandlerInput", preferences: Preferences) ->
 
 
 def update_preferences(handler_input: "HandlerInput", **changes: Any) -> Preferences:
-    """Load, change some fields, save; returns the new preferences.
+    """Load, change some fields, save; returns the new preferences. Nothing is written
+    when the change leaves them as they were (a returning user's launch, "whisper" said
+    twice): the store sees one read per session and a write only for a real change.
 
     Raises ValueError/TypeError only for an invalid change (e.g. hold_seconds=5), which is
     the caller's bug or the user's out-of-range request, checked before anything is saved.
     """
-    updated = load_preferences(handler_input).with_changes(**changes)
-    save_preferences(handler_input, updated)
+    current = load_preferences(handler_input)
+    updated = current.with_changes(**changes)
+    if updated != current:
+        save_preferences(handler_input, updated)
     return updated
 
 

@@ -42,12 +42,16 @@ def packaged_dir(name: str) -> Path:
     onto the top-level folders (pyproject.toml), so it is `<repo>/<name>/`. A source tree
     run without installing falls back to that top-level folder too.
     """
-    from importlib.resources import files
+    # find_spec, not importlib.resources.files: the same answer for these plain folders,
+    # without importing importlib.resources (and zipfile, tempfile...) at every start.
+    from importlib.util import find_spec
 
     try:
-        return Path(str(files(f"skill.{name}")))
+        spec = find_spec(f"skill.{name}")
     except ModuleNotFoundError:
-        return PROJECT_ROOT / name
+        spec = None
+    locations = list(spec.submodule_search_locations or ()) if spec is not None else []
+    return Path(locations[0]) if locations else PROJECT_ROOT / name
 
 
 def on_lambda() -> bool:

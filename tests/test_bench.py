@@ -106,25 +106,81 @@ def test_server_starts_answers_and_is_stopped(trust_files, ca, tmp_path) -> None
 
 def test_whole_benchmark_with_tiny_counts() -> None:
     options = Options(requests=10, concurrent_requests=20, concurrency=4, rounds=2, warmup=2,
-                      cold_starts=2, two_worker_requests=20, startup_probes=1, time_cap_s=120)
+                      cold_starts=2, two_worker_requests=20, startup_probes=1,
+                      lambda_cold_starts=1, server_requests=10, time_cap_s=180)
     results = run_benchmark(options, progress=lambda line: None)
     configs = results["configs"]
     assert set(configs) == {"skill-verify-on", "floor-verify-on", "skill-verify-off",
-                            "floor-verify-off", "skill-verify-on-2w", "floor-verify-on-2w"}
+                            "floor-verify-off", "skill-verify-on-2w", "floor-verify-on-2w",
+                            "skill-verify-off-waitress", "floor-verify-off-waitress",
+                            "skill-verify-off-werkzeug", "floor-verify-off-werkzeug"}
     for key, config in configs.items():
-        expected_runs = {"4"} if key.endswith("2w") else {"1", "4"}
+        expected_runs = ({"4"} if key.endswith("2w") else
+                         {"1"} if key.endswith(("waitress", "werkzeug")) else {"1", "4"})
         assert set(config["runs"]) == expected_runs
         for run in config["runs"].values():
             assert run["errors"] == 0 and run["requests"] > 0
             assert 0 < run["median_ms"] <= run["p99_ms"]
+            assert run["launch_median_ms"] > 0 and run["continuing_median_ms"] > 0
         assert config["rss_mib"] > 0
     assert len(configs["skill-verify-on"]["cold_start_samples_ms"]) == 2
+    for store in ("memory", "dynamodb"):
+        for kind in ("skill", "floor"):
+            assert len(results["lambda_cold_start"][store][kind]["samples_ms"]) == 1
     assert set(results["startup"]) == {"skill", "floor"}
     assert list(results["warm_up_answers"]) == list(mix.MIX)
     table = report.markdown(results)
-    assert table.count("\n| ") >= 8 + 3 + 4
+    assert table.count("\n| ") >= 8 + 3 + 12 + 2 + 11
+    assert "waitress (cramp-helper serve)" in table and "DynamoDB adapter" in table
     assert "not measured" not in table and "n/a" not in table
     assert all(t.measured is not None for t in report.targets(results))
+
+
+def _results(lambda_ms: dict[str, float], servers: dict[str, dict[str, float]]) -> dict:
+    """Just enough of a benchmark's results for the targets: Lambda medians per side and,
+    per config key, the 1-client medians and RSS."""
+    configs = {key: {"runs": {"1": {"median_ms": v.get("median"),
+                                    "launch_median_ms": v.get("launch"),
+                                    "continuing_median_ms": v.get("continuing")}},
+                     "rss_mib": v.get("rss")}
+               for key, v in servers.items()}
+    return {"options": {"concurrency": 16}, "configs": configs,
+            "lambda_cold_start": {"memory": {k: {"median_ms": v} for k, v in lambda_ms.items()}}}
+
+
+FLOOR = {"median": 3.0, "launch": 3.0, "continuing": 3.0, "rss": 50.0}
+
+
+@pytest.mark.parametrize("lambda_ms, skill, failing", [
+    ({"skill": 250, "floor": 200}, {"launch": 3.9, "continuing": 3.6, "rss": 60.0}, set()),
+    ({"skill": 251, "floor": 200}, {"launch": 3.9, "continuing": 3.6, "rss": 60.0},
+     {"Lambda cold start"}),
+    ({"skill": 200, "floor": 200}, {"launch": 3.91, "continuing": 3.6, "rss": 60.0},
+     {"new-session launch"}),
+    ({"skill": 200, "floor": 200}, {"launch": 3.0, "continuing": 3.61, "rss": 60.0},
+     {"continuing-session turn"}),
+    ({"skill": 200, "floor": 200}, {"launch": 3.0, "continuing": 3.0, "rss": 60.1},
+     {"RSS per worker"}),
+])
+def test_strict_targets_from_ratios(lambda_ms, skill, failing) -> None:
+    servers = {}
+    for server in ("waitress", "werkzeug"):
+        skill_key, floor_key = report.SERVERS[server]
+        servers[skill_key], servers[floor_key] = {**FLOOR, **skill}, FLOOR
+    verdicts = report.targets(_results(lambda_ms, servers))
+    own = {t.name: t.passed for t in verdicts
+           if t.name.startswith(("Lambda", "new-session", "continuing", "RSS per worker, skill / "
+                                 "floor, waitress"))}
+    assert len(own) == 6
+    failed = {name for name, passed in own.items() if passed is False}
+    assert {f for f in failing if any(name.startswith(f) for name in failed)} == failing
+    assert all(any(name.startswith(f) for f in failing) for name in failed)
+    assert all(passed is not None for passed in own.values())
+
+
+def test_unmeasured_targets_are_not_passed() -> None:
+    verdicts = report.targets({"options": {"concurrency": 16}, "configs": {}})
+    assert verdicts and all(t.passed is None for t in verdicts)
 
 
 @pytest.mark.parametrize("measured, limit, strict, passed", [

@@ -11,15 +11,20 @@ from .conversation import Talk
 
 
 class CountingAdapter(MemoryPersistenceAdapter):
-    """The memory store, counting the reads that reach it."""
+    """The memory store, counting the reads and writes that reach it."""
 
     def __init__(self) -> None:
         super().__init__()
         self.reads = 0
+        self.writes = 0
 
     def get_attributes(self, request_envelope):  # noqa: ANN001, ANN201
         self.reads += 1
         return super().get_attributes(request_envelope)
+
+    def save_attributes(self, request_envelope, attributes):  # noqa: ANN001, ANN201
+        self.writes += 1
+        return super().save_attributes(request_envelope, attributes)
 
 
 def _talk() -> tuple[Talk, CountingAdapter]:
@@ -57,3 +62,18 @@ def test_a_tampered_session_copy_only_gives_defaults() -> None:
     assert not turn.whispered
     assert "30 seconds" in turn.text
     assert set(turn.body["sessionAttributes"][SESSION_KEY]) <= {"quiet_voice", "hold_seconds", "heard_hints"}
+
+
+def test_a_new_session_reads_once_and_writes_only_a_change() -> None:
+    talk, store = _talk()
+    talk.launch()  # a first-time user: the launch remembers that the hints were heard
+    assert (store.reads, store.writes) == (1, 1)
+    talk.intent("Stop")
+    talk.launch()  # a returning user: nothing changed, nothing written
+    assert (store.reads, store.writes) == (2, 1)
+    talk.intent("QuietVoiceIntent")
+    assert store.writes == 2
+    talk.intent("QuietVoiceIntent")  # already whispering: no write
+    talk.intent("Stop")
+    talk.launch()
+    assert (store.reads, store.writes) == (3, 2)

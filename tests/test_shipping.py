@@ -202,6 +202,7 @@ def test_the_lambda_zip_answers_a_launch_from_an_empty_folder(
 
     names = zipfile.ZipFile(out).namelist()
     assert "skill/lambda_function.py" in names and "skill/content/sources.toml" in names
+    assert "skill/content/content.msgpack" in names, "the validated content ships pre-built"
     assert not any(name.startswith("bin/") for name in names), "console scripts are not shipped"
     binaries = [n for n in names if n.endswith(".so")]
     assert binaries and all("x86_64-linux" in n or ".abi3." in n for n in binaries), binaries
@@ -215,6 +216,10 @@ def test_the_lambda_zip_answers_a_launch_from_an_empty_folder(
                      SKILL_ID=SKILL_ID, CRAMP_HELPER_PERSISTENCE="memory")
     seen = _call_lambda([sys.executable, "-S"], task, env)
     _assert_launch_answer(seen["answer"])
+    cached = _run([sys.executable, "-S", "-c", "from skill.domain.content_cache import read_cache; "
+                   "from skill.settings import Settings; "
+                   "print(read_cache(Settings().content_dir) is not None)"], cwd=task, env=env)
+    assert cached.stdout.strip() == "True", "the zip's content cache matches its code and content"
     assert Path(seen["skill"]).is_relative_to(task) and Path(seen["content"]).is_relative_to(task)
     del env["CRAMP_HELPER_PERSISTENCE"]
     probe = _run([sys.executable, "-S", "-c", "from skill.settings import Settings; "

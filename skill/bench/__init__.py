@@ -9,7 +9,13 @@ serious check. Skill and floor are loaded side by side in interleaved slices, so
 skill/floor ratios hold on a busy machine. Prints Markdown to stdout (progress on
 stderr): median and p99 latency and requests/s at 1 and 16 clients, cold start (process
 start to the first 200 on a LaunchRequest) and RSS per worker, with the ratios; the
-same on 2 workers; the issue's targets with PASS/FAIL; the worker start-up profile.
+same on 2 workers; then the skill and floor (verification OFF, 1 client) on waitress as
+`cramp-helper serve` runs it and on Flask's development server (Werkzeug), with a new
+session's launch and the turns that continue a session timed apart; the Lambda cold start
+(a fresh interpreter imports the handler and answers one launch) against a hello-world on
+ask-sdk-core alone, in alternating runs, with an in-memory store and with the DynamoDB
+adapter (against a loopback stub: `skill.bench.lambda_cold`); the targets with PASS/FAIL;
+the worker start-up profile.
 `--json PATH` writes everything, samples included. Exit status 1 when any request was
 not answered with a 200 (or, with --strict, when a target fails).
 
@@ -54,6 +60,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--startup-probes", type=int, default=d.startup_probes,
                         help="fresh interpreters per kind for the worker start-up profile; "
                              "0 skips it (default %(default)s)")
+    parser.add_argument("--lambda-cold-starts", type=int, default=d.lambda_cold_starts,
+                        help="Lambda cold starts per store (memory, DynamoDB stub) for the "
+                             "skill and its ask-sdk-core floor; 0 skips them (default %(default)s)")
+    parser.add_argument("--server-requests", type=int, default=d.server_requests,
+                        help="requests at 1 client to the skill and floor on waitress "
+                             "(cramp-helper serve) and on Werkzeug; 0 skips them "
+                             "(default %(default)s)")
     parser.add_argument("--worker-class", choices=("sync", "gthread"), default=d.worker_class,
                         help="gunicorn worker class (default %(default)s)")
     parser.add_argument("--threads", type=int, default=d.threads,
@@ -81,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
         cold_starts=args.cold_starts,
         two_worker_requests=args.two_worker_requests, startup_probes=args.startup_probes,
         worker_class=args.worker_class,
+        lambda_cold_starts=args.lambda_cold_starts, server_requests=args.server_requests,
         threads=args.threads, time_cap_s=args.time_cap)
 
     def progress(line: str) -> None:

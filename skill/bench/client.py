@@ -28,6 +28,8 @@ class RunResult:
 
     concurrency: int
     latencies_s: list[float] = field(default_factory=list)
+    #: The same latencies by turn of the mix ("launch", "next"...).
+    by_turn: dict[str, list[float]] = field(default_factory=dict)
     wall_s: float = 0.0
     errors: dict[str, int] = field(default_factory=dict)
     stopped_early: bool = False
@@ -52,7 +54,16 @@ class RunResult:
             "median_ms": statistics.median(lat) * 1000 if lat else None,
             "p99_ms": p99(lat) * 1000 if lat else None,
             "rps": self.completed / self.wall_s if self.wall_s > 0 else None,
+            # A new session's launch (each night's first request), and the turns that
+            # continue a session.
+            "launch_median_ms": _median_ms(self.by_turn.get("launch", [])),
+            "continuing_median_ms": _median_ms(
+                [x for turn, lat in self.by_turn.items() if turn != "launch" for x in lat]),
         }
+
+
+def _median_ms(samples: Sequence[float]) -> float | None:
+    return statistics.median(samples) * 1000 if samples else None
 
 
 def p99(samples: Sequence[float]) -> float:
@@ -169,12 +180,12 @@ def run_load(host: str, port: int, batch: Sequence[SignedRequest], concurrency: 
              deadline: float, timeout_s: float = 10.0) -> RunResult:
     """Send the whole batch with `concurrency` clients; stop taking work at `deadline`."""
     result = RunResult(concurrency=concurrency)
-    queue = iter([wire(item, host, port) for item in batch])
+    queue = iter([(item.turn, wire(item, host, port)) for item in batch])
     take_lock = threading.Lock()
     record_lock = threading.Lock()
     start = threading.Barrier(concurrency + 1)
 
-    def next_request() -> bytes | None:
+    def next_request() -> tuple[str, bytes] | None:
         with take_lock:
             if time.monotonic() > deadline:
                 result.stopped_early = True
@@ -184,10 +195,12 @@ def run_load(host: str, port: int, batch: Sequence[SignedRequest], concurrency: 
     def client() -> None:
         conn = Connection(host, port, timeout_s)
         latencies: list[float] = []
+        by_turn: dict[str, list[float]] = {}
         errors: dict[str, int] = {}
         start.wait()
         try:
-            while (item := next_request()) is not None:
+            while (taken := next_request()) is not None:
+                turn, item = taken
                 began = time.perf_counter()
                 try:
                     status, _ = conn.send(item)
@@ -198,12 +211,15 @@ def run_load(host: str, port: int, batch: Sequence[SignedRequest], concurrency: 
                 elapsed = time.perf_counter() - began
                 if status == 200:
                     latencies.append(elapsed)
+                    by_turn.setdefault(turn, []).append(elapsed)
                 else:
                     errors[f"HTTP {status}"] = errors.get(f"HTTP {status}", 0) + 1
         finally:
             conn.close()
             with record_lock:
                 result.latencies_s.extend(latencies)
+                for turn, samples in by_turn.items():
+                    result.by_turn.setdefault(turn, []).extend(samples)
                 for kind, count in errors.items():
                     result.errors[kind] = result.errors.get(kind, 0) + count
 

@@ -7,6 +7,15 @@ from typing import Any
 SKILL_ON, FLOOR_ON = "skill-verify-on", "floor-verify-on"
 SKILL_OFF, FLOOR_OFF = "skill-verify-off", "floor-verify-off"
 SKILL_ON_2W, FLOOR_ON_2W = "skill-verify-on-2w", "floor-verify-on-2w"
+#: Verification off on both sides, as the issue measured them (the signature check would
+#: add the same cost to both and flatter the ratios).
+SERVERS = {"gunicorn": (SKILL_OFF, FLOOR_OFF),
+           "waitress": ("skill-verify-off-waitress", "floor-verify-off-waitress"),
+           "werkzeug": ("skill-verify-off-werkzeug", "floor-verify-off-werkzeug")}
+SERVER_NAMES = {"gunicorn": "gunicorn (sync worker)", "waitress": "waitress (cramp-helper serve)",
+                "werkzeug": "Werkzeug (development server)"}
+LIMITS = {"lambda_cold_start": 1.25, "new_session_launch": 1.3, "continuing_turn": 1.2,
+          "rss": 1.2}
 
 
 @dataclass(frozen=True)
@@ -43,9 +52,34 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
 
 
+def _lambda(results: dict[str, Any], store: str, kind: str) -> float | None:
+    value = (results.get("lambda_cold_start") or {}).get(store, {}).get(kind, {}).get("median_ms")
+    return value if isinstance(value, (int, float)) else None
+
+
 def targets(results: dict[str, Any]) -> list[Target]:
     one = ("runs", "1", "median_ms")
-    return [
+    own: list[Target] = [
+        Target("Lambda cold start, skill / ask-sdk-core floor (in-memory store)",
+               _ratio(_lambda(results, "memory", "skill"), _lambda(results, "memory", "floor")),
+               LIMITS["lambda_cold_start"], "x")]
+    for server in ("waitress", "werkzeug"):
+        skill, floor = SERVERS[server]
+        own += [
+            Target(f"new-session launch, skill / floor, {server} (verify OFF, 1 client)",
+                   _ratio(_get(results, skill, "runs", "1", "launch_median_ms"),
+                          _get(results, floor, "runs", "1", "launch_median_ms")),
+                   LIMITS["new_session_launch"], "x"),
+            Target(f"continuing-session turn, skill / floor, {server} (verify OFF, 1 client)",
+                   _ratio(_get(results, skill, "runs", "1", "continuing_median_ms"),
+                          _get(results, floor, "runs", "1", "continuing_median_ms")),
+                   LIMITS["continuing_turn"], "x"),
+        ]
+    skill, floor = SERVERS["waitress"]
+    own.append(Target("RSS per worker, skill / floor, waitress",
+                      _ratio(_get(results, skill, "rss_mib"), _get(results, floor, "rss_mib")),
+                      LIMITS["rss"], "x"))
+    return own + [
         Target("median latency, skill verify ON / floor verify OFF (1 client)",
                _ratio(_get(results, SKILL_ON, *one), _get(results, FLOOR_OFF, *one)), 1.3, "x"),
         Target("cold start, skill / floor (verify ON)",
@@ -101,6 +135,7 @@ def markdown(results: dict[str, Any]) -> str:
             skill, floor = _get(results, SKILL_ON_2W, *path), _get(results, FLOOR_ON_2W, *path)
             lines.append(f"| {title.replace(f', {c} clients', '')} | {_fmt(skill, digits)} "
                          f"| {_fmt(floor, digits)} | {_times(_ratio(skill, floor))} |")
+    lines += server_lines(results) + lambda_lines(results)
     lines += ["", "| target | measured | limit | result |", "|---|---:|---:|---|"]
     for target in targets(results):
         unit = "×" if target.unit == "x" else " ms"
@@ -113,6 +148,43 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def server_lines(results: dict[str, Any]) -> list[str]:
+    """Skill and floor per server, verification OFF, 1 client: a new session's launch,
+    the turns that continue a session, all turns, RSS."""
+    rows = [("new-session launch, median (ms)", ("runs", "1", "launch_median_ms"), 2),
+            ("continuing-session turn, median (ms)", ("runs", "1", "continuing_median_ms"), 2),
+            ("all turns, median (ms)", ("runs", "1", "median_ms"), 2),
+            ("RSS per worker (MiB)", ("rss_mib",), 1)]
+    lines = ["", "| verify OFF, 1 client | server | skill | floor | skill/floor |",
+             "|---|---|---:|---:|---:|"]
+    found = False
+    for title, path, digits in rows:
+        for server, (skill_key, floor_key) in SERVERS.items():
+            if skill_key not in results["configs"]:
+                continue
+            found = True
+            skill, floor = _get(results, skill_key, *path), _get(results, floor_key, *path)
+            lines.append(f"| {title} | {SERVER_NAMES[server]} | {_fmt(skill, digits)} "
+                         f"| {_fmt(floor, digits)} | {_times(_ratio(skill, floor))} |")
+    return lines if found else []
+
+
+def lambda_lines(results: dict[str, Any]) -> list[str]:
+    """Lambda cold start (new process, import, one launch) per store."""
+    measured = results.get("lambda_cold_start") or {}
+    if not measured:
+        return []
+    lines = ["", "| Lambda cold start, median (ms) | skill | ask-sdk-core floor | skill/floor "
+             "| skill - floor (ms) |", "|---|---:|---:|---:|---:|"]
+    names = {"memory": "in-memory store", "dynamodb": "DynamoDB adapter (loopback stub)"}
+    for store in measured:
+        skill, floor = _lambda(results, store, "skill"), _lambda(results, store, "floor")
+        gap = None if skill is None or floor is None else skill - floor
+        lines.append(f"| {names.get(store, store)} | {_fmt(skill, 0)} | {_fmt(floor, 0)} "
+                     f"| {_times(_ratio(skill, floor))} | {_fmt(gap, 0)} |")
+    return lines
+
+
 def machine_note(results: dict[str, Any]) -> str:
     m, o = results["machine"], results["options"]
     errors = sum(run["errors"] for cfg in results["configs"].values() for run in cfg["runs"].values())
@@ -122,6 +194,9 @@ def machine_note(results: dict[str, Any]) -> str:
             f"{o['requests']} requests at 1 client and {o['concurrent_requests']} at {o['concurrency']} "
             f"per configuration, mix: launch, relief step, next, 30 s countdown, serious check; "
             f"skill on its default SQLite store (temp file); median of {o['cold_starts']} cold starts; "
+            f"waitress and Werkzeug: {o.get('server_requests', 0)} requests at 1 client each; "
+            f"Lambda: median of {o.get('lambda_cold_starts', 0)} alternating cold starts per side "
+            f"and store; "
             f"{errors} non-200 answers; load average at start {m['load_average_at_start'][0]}.")
     busy = m["load_average_at_start"][0]
     if m["cpus"] and busy > 0.5 * m["cpus"]:

@@ -31,6 +31,10 @@ from skill.bench.mix import MIX, learn_session_attributes, signed_batch
 from skill.bench.servers import (
     HOST, BenchServer, ServerFailed, ServerSpec, TrustFiles, server_environment)
 
+#: The servers measured beside gunicorn: `cramp-helper serve` (waitress) and Flask's
+#: development server (Werkzeug).
+PRODUCTION_AND_DEVELOPMENT = ("waitress", "werkzeug")
+
 #: Alexa's timestamp window is 150 s: a batch must be sent well within it.
 BATCH_VALID_S = 120.0
 
@@ -49,7 +53,9 @@ class Options:
     startup_probes: int = 3          # fresh interpreters per kind for the start-up profile
     worker_class: str = "sync"
     threads: int = 1
-    time_cap_s: float = 240.0
+    lambda_cold_starts: int = 15     # per store and side; 0 skips the Lambda comparison
+    server_requests: int = 1500      # per server, 1 client, on waitress and Werkzeug; 0 skips
+    time_cap_s: float = 420.0
 
 
 @dataclass
@@ -63,6 +69,8 @@ class ConfigResult:
         """Merge one slice into the totals for its load level."""
         total = self.runs.setdefault(run.concurrency, RunResult(run.concurrency))
         total.latencies_s.extend(run.latencies_s)
+        for turn, samples in run.by_turn.items():
+            total.by_turn.setdefault(turn, []).extend(samples)
         total.wall_s += run.wall_s
         total.stopped_early |= run.stopped_early
         for kind, count in run.errors.items():
@@ -75,6 +83,7 @@ class ConfigResult:
             "label": self.spec.label,
             "workers": self.spec.workers,
             "cold_start_ms": (cold[len(cold) // 2] * 1000) if cold else None,
+            "server": self.spec.server,
             "cold_start_samples_ms": [round(c * 1000, 1) for c in self.cold_starts_s],
             "rss_mib": (sum(self.rss_kib) / len(self.rss_kib) / 1024) if self.rss_kib else None,
             "runs": {str(c): r.summary() for c, r in sorted(self.runs.items())},
@@ -96,6 +105,7 @@ class Benchmark:
         self.warm_up_answers: dict[str, str] = {}
         self.missing: list[str] = []
         self.startup: dict[str, dict[str, Any]] = {}
+        self.lambda_cold: dict[str, Any] = {}
         self._starts = 0
 
     def specs(self) -> list[ServerSpec]:
@@ -116,11 +126,18 @@ class Benchmark:
             self._prime_bytecode()
             if o.startup_probes > 0:
                 self._probe_startup()
+            if o.lambda_cold_starts > 0:
+                self._lambda_cold_starts()
             self._cold_start_rounds(specs, o.cold_starts - 1)
             self._side_by_side(specs, [(1, o.requests), (o.concurrency, o.concurrent_requests)])
             if o.two_worker_requests > 0:
                 self._side_by_side([replace(spec, workers=2) for spec in specs if spec.verify],
                                    [(o.concurrency, o.two_worker_requests)])
+            if o.server_requests > 0:
+                for name in PRODUCTION_AND_DEVELOPMENT:
+                    self._side_by_side(
+                        [ServerSpec(kind, False, server=name) for kind in ("skill", "floor")],
+                        [(1, o.server_requests)])
         return self.report(time.monotonic() - started)
 
     # -- the parts -------------------------------------------------------------------------
@@ -182,6 +199,14 @@ class Benchmark:
             self.progress(f"{kind} worker start-up: import skill.app {s['import_skill_app_ms']:.0f} ms, "
                           f"create_app {s['create_app_ms']:.0f} ms, {s['modules']} modules")
 
+    def _lambda_cold_starts(self) -> None:
+        from skill.bench.lambda_cold import measure
+
+        env = server_environment(ServerSpec("skill", True), self.tmp / "lambda.sqlite3",
+                                 self.trust, self.pycache)
+        self.lambda_cold = measure(env, self.options.lambda_cold_starts,
+                                   deadline=self.deadline, progress=self.progress)
+
     # -- helpers -----------------------------------------------------------------------------
     def _server(self, spec: ServerSpec) -> BenchServer:
         self._starts += 1
@@ -238,6 +263,7 @@ class Benchmark:
                         + (f" ({o.threads} threads)" if o.worker_class == "gthread" else "")},
             "configs": {key: r.as_dict() for key, r in self.results.items()},
             "startup": self.startup,
+            "lambda_cold_start": self.lambda_cold,
             "warm_up_answers": self.warm_up_answers,
             "missing": self.missing,
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],

@@ -64,3 +64,42 @@ def trust_bench_certificates() -> bool:
     verification.download_certificate = download_certificate
     verification.trusted_roots = trusted_roots
     return True
+
+
+def serve_on_fd(server: str, kind: str, fd: int) -> None:
+    """Serve the bench app on the listening socket `fd` (bound by the benchmark), with
+    `cramp-helper serve`'s waitress settings or Flask's development server (Werkzeug,
+    threaded, as `flask run` has it)."""
+    import socket
+
+    app = create_bench_app(kind)
+    if server == "waitress":
+        from waitress import serve
+
+        from skill.serving import server_options
+        from skill.settings import Settings
+
+        options = server_options(threads=8, connection_limit=1000, channel_timeout=30,
+                                 max_body_bytes=Settings.from_env().max_body_bytes)
+        serve(app, sockets=[socket.socket(fileno=fd)], **options)
+    elif server == "werkzeug":
+        from werkzeug.serving import make_server
+
+        listener = socket.socket(fileno=fd)
+        host, port = listener.getsockname()[:2]
+        listener.detach()
+        make_server(host, port, app, threaded=True, fd=fd).serve_forever()
+    else:
+        raise ValueError(f"server must be waitress or werkzeug, not {server!r}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m skill.bench.server waitress|werkzeug skill|floor FD`"""
+    import sys
+
+    server, kind, fd = (argv if argv is not None else sys.argv[1:])
+    serve_on_fd(server, kind, int(fd))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,8 @@
-"""Starting and stopping the benchmark's gunicorn servers, and reading their workers.
+"""Starting and stopping the benchmark's servers (gunicorn, waitress, Werkzeug).
 
-Each server is `python -m gunicorn` in its own process group on a loopback socket the
-benchmark bound and listened on first (handed over as `fd://N`). So there is no
+Each server (`python -m gunicorn`, or `python -m skill.bench.server` for waitress and
+Werkzeug) runs in its own process group on a loopback socket the benchmark bound and
+listened on first (handed over as a file descriptor). So there is no
 port race, and the very first request can be sent the moment the process starts: it
 waits in the listen backlog until a worker accepts it, which makes "process start to
 first 200" exact without polling. Stopping kills the whole process group, always.
@@ -32,22 +33,29 @@ _OWN_ENV_PREFIXES = ("CRAMP_HELPER_", "SKILL_ID")
 
 @dataclass(frozen=True)
 class ServerSpec:
-    """What to run: which skill, verification on or off, and gunicorn's worker model."""
+    """What to run: which skill, verification on or off, and the server: gunicorn (and
+    its worker model), waitress as `cramp-helper serve` runs it, or Werkzeug (Flask's
+    development server)."""
 
     kind: str  # "skill" or "floor"
     verify: bool
     workers: int = 1
     worker_class: str = "sync"
     threads: int = 1
+    server: str = "gunicorn"  # or "waitress", "werkzeug" (one process, threads)
 
     @property
     def label(self) -> str:
         label = f"{self.kind}, verify {'ON' if self.verify else 'OFF'}"
+        if self.server != "gunicorn":
+            label = f"{label}, {self.server}"
         return label if self.workers == 1 else f"{label}, {self.workers} workers"
 
     @property
     def key(self) -> str:
         key = f"{self.kind}-verify-{'on' if self.verify else 'off'}"
+        if self.server != "gunicorn":
+            key = f"{key}-{self.server}"
         return key if self.workers == 1 else f"{key}-{self.workers}w"
 
 
@@ -82,6 +90,13 @@ def server_environment(spec: ServerSpec, db_path: Path, trust: TrustFiles,
         env["CRAMP_HELPER_VERIFY_SIGNATURE"] = "0"
         env["CRAMP_HELPER_VERIFY_TIMESTAMP"] = "0"
     return env
+
+
+def server_command(spec: ServerSpec, fd: int) -> list[str]:
+    """The command that serves `spec` on the listening socket `fd`."""
+    if spec.server == "gunicorn":
+        return gunicorn_command(spec, fd)
+    return [sys.executable, "-m", "skill.bench.server", spec.server, spec.kind, str(fd)]
 
 
 def gunicorn_command(spec: ServerSpec, fd: int) -> list[str]:
@@ -131,7 +146,7 @@ class BenchServer:
             with open(self.log_path, "ab") as log:
                 began = time.perf_counter()
                 self._process = subprocess.Popen(
-                    gunicorn_command(self.spec, fd), env=env, pass_fds=(fd,),
+                    server_command(self.spec, fd), env=env, pass_fds=(fd,),
                     stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
         finally:
             listener.close()  # gunicorn holds its own copy; ours must not keep the port alive
@@ -171,9 +186,12 @@ class BenchServer:
             return "(no log)"
 
     def worker_pids(self) -> list[int]:
-        """The gunicorn master's children: its workers."""
+        """The gunicorn master's children: its workers (waitress and Werkzeug serve in
+        the process itself)."""
         if self._process is None:
             return []
+        if self.spec.server != "gunicorn":
+            return [self._process.pid]
         return children_of(self._process.pid)
 
     def worker_rss_kib(self) -> list[int]:

@@ -12,7 +12,6 @@ MUSCLE slot values (`Content.muscles`).
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -696,6 +695,8 @@ def _where(path: Path) -> str:
 
 def _decode(path: Path, kind: type[T]) -> T:
     """Read one TOML file into its Struct; errors name the file and the item."""
+    import tomllib  # here: a start-up that reads the validated cache never parses TOML
+
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
