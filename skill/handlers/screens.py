@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces, is_request_type
-from ask_sdk_model.interfaces.alexa.presentation import apl, aplt
 
 from skill.domain import screen
 from skill.domain.content import Content
@@ -44,6 +43,9 @@ def is_touch(handler_input: HandlerInput) -> bool:
 def show(handler_input: HandlerInput, content: Content, state: DialogState, said: str, *,
          end: bool, urgent: bool, count: SpokenCount | None) -> None:
     """Render the answer's screen; a countdown also gets the commands that speak it."""
+    # The APL models load with the first screen, not with every cold start.
+    from ask_sdk_model.interfaces.alexa.presentation import apl
+
     shown = screen.choose(content, state, said, end=end, urgent=urgent, count=count)
     builder = handler_input.response_builder
     builder.add_directive(apl.RenderDocumentDirective(
@@ -58,6 +60,8 @@ def show_clock(handler_input: HandlerInput, count: SpokenCount) -> None:
     """The countdown's seconds on a character display, when the device has one."""
     if not has_clock(handler_input):
         return
+    from ask_sdk_model.interfaces.alexa.presentation import aplt
+
     builder = handler_input.response_builder
     builder.add_directive(aplt.RenderDocumentDirective(
         token=screen.TOKEN, document=screen.clock_document(count.plan.seconds)))
