@@ -18,9 +18,11 @@ with the request).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Mapping
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from skill.domain.countdown import HOLD_SECONDS_MAX, HOLD_SECONDS_MIN
 
@@ -47,8 +49,7 @@ def _as_whole_number(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class Preferences:
+class Preferences(Struct, frozen=True):
     """A user's remembered choices. Defaults describe a first-time user."""
 
     quiet_voice: bool = False
@@ -77,7 +78,7 @@ class Preferences:
 
 
 #: The allow-list: the only keys a stored record may ever hold.
-PREFERENCE_KEYS: tuple[str, ...] = tuple(Preferences.__dataclass_fields__)
+PREFERENCE_KEYS: tuple[str, ...] = Preferences.__struct_fields__
 
 
 def _valid(key: str, value: Any) -> bool:

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -120,9 +122,16 @@ def dynamodb_stub() -> Iterator[str]:
         server.server_close()
 
 
-def lambda_environment(base: dict[str, str], store: str, endpoint: str | None) -> dict[str, str]:
-    """Lambda's environment for both sides: a function name, the skill id, the store."""
+def lambda_environment(base: dict[str, str], store: str, endpoint: str | None,
+                       pycache: str | None = None) -> dict[str, str]:
+    """Lambda's environment for both sides: a function name, the skill id, the store. Byte
+    code is kept (under `pycache`, for both sides alike), as the deployment package ships
+    it: a shell that sets PYTHONDONTWRITEBYTECODE would otherwise make every run compile
+    the skill's own modules from source while the floor's come compiled from the install."""
     env = dict(base)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if pycache:
+        env["PYTHONPYCACHEPREFIX"] = pycache
     env.update({
         "AWS_LAMBDA_FUNCTION_NAME": "cramp-helper-bench",
         "SKILL_ID": envelopes.DEFAULT_APPLICATION_ID,
@@ -177,9 +186,20 @@ def measure(base_env: dict[str, str], samples: int, stores: tuple[str, ...] = ST
     A first, unrecorded run of each writes byte code and the content cache, as a
     deployment package has them built in."""
     results: dict[str, Any] = {}
+    pycache = tempfile.mkdtemp(prefix="cramp-bench-pycache-")
+    try:
+        return _measure(base_env, samples, stores, deadline, progress, pycache, results)
+    finally:
+        shutil.rmtree(pycache, ignore_errors=True)
+
+
+def _measure(base_env: dict[str, str], samples: int, stores: tuple[str, ...],
+             deadline: float | None, progress: Callable[[str], None], pycache: str,
+             results: dict[str, Any]) -> dict[str, Any]:
     for store in stores:
         with dynamodb_stub() as endpoint:
-            env = lambda_environment(base_env, store, endpoint if store == "dynamodb" else None)
+            env = lambda_environment(base_env, store, endpoint if store == "dynamodb" else None,
+                                     pycache)
             for kind in KINDS:
                 cold_start(kind, env)
             times: dict[str, list[float]] = {kind: [] for kind in KINDS}

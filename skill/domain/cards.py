@@ -7,7 +7,8 @@ behind it (title and publisher). Pure module: no SDK imports.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from skill.domain.content import EMERGENCY_SIGNS, Content
 
@@ -20,8 +21,7 @@ EMERGENCY_HEADING = "Call your local emergency number if the answer is yes to:"
 DOCTOR_HEADING = "See a doctor if the answer is yes to:"
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(Struct, frozen=True):
     """A simple card: a title and plain text (new lines allowed)."""
 
     title: str

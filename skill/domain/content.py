@@ -532,9 +532,27 @@ def build_index(muscles: MusclesFile, relief: ReliefFile, serious: SeriousFile,
     )
 
 
+class ContentFiles(Struct, frozen=True):
+    """Every content file as decoded, one field per file (named after it): what the
+    compact cache (skill.domain.content_cache) stores; `assemble` builds the rest."""
+
+    sources: SourcesFile
+    muscles: MusclesFile
+    relief: ReliefFile
+    countdown: CountdownFile
+    serious: SeriousFile
+    prevention: PreventionFile
+    causes: CausesFile
+    medical: MedicalFile
+    red_flags: RedFlagsFile
+    side: SideFile
+    prompts: PromptsFile
+
+
 class Content(Struct, frozen=True):
     """All content, validated. Built once at start-up and shared by every request."""
 
+    files: ContentFiles
     sources: dict[str, Source]
     muscles: tuple[Muscle, ...]
     relief: ReliefFile
@@ -713,27 +731,39 @@ def _decode(path: Path, kind: type[T]) -> T:
         raise ContentError(f"{_where(path)}: {item + ': ' if item else ''}{message}") from None
 
 
+def decode_files(content_dir: Path | str) -> ContentFiles:
+    """Every content file decoded by its schema (no cross-checks yet). Raises ContentError
+    naming the file and the item."""
+    folder = Path(content_dir)
+    return ContentFiles(**{name.removesuffix(".toml"): _decode(folder / name, kind)
+                           for name, kind in FILES.items()})
+
+
+def assemble(files: ContentFiles) -> Content:
+    """The content and its lookup tables, from decoded files (`load_content` also checks
+    them; the cache stores only checked files)."""
+    return Content(
+        files=files,
+        sources={s.id: s for s in files.sources.source},
+        muscles=files.muscles.muscle,
+        relief=files.relief,
+        countdown=files.countdown,
+        serious=files.serious,
+        prevention=files.prevention,
+        causes=files.causes,
+        medical=files.medical,
+        red_flags=files.red_flags,
+        side=files.side,
+        prompts=files.prompts,
+        index=build_index(files.muscles, files.relief, files.serious, files.medical,
+                          files.red_flags, files.side),
+    )
+
+
 def load_content(content_dir: Path | str) -> Content:
     """Load and check every content file. Raises ContentError on the first problem."""
     folder = Path(content_dir)
-    decoded = {name: _decode(folder / name, kind) for name, kind in FILES.items()}
-    sources = {s.id: s for s in decoded["sources.toml"].source}
-    content = Content(
-        sources=sources,
-        muscles=decoded["muscles.toml"].muscle,
-        relief=decoded["relief.toml"],
-        countdown=decoded["countdown.toml"],
-        serious=decoded["serious.toml"],
-        prevention=decoded["prevention.toml"],
-        causes=decoded["causes.toml"],
-        medical=decoded["medical.toml"],
-        red_flags=decoded["red_flags.toml"],
-        side=decoded["side.toml"],
-        prompts=decoded["prompts.toml"],
-        index=build_index(decoded["muscles.toml"], decoded["relief.toml"],
-                          decoded["serious.toml"], decoded["medical.toml"],
-                          decoded["red_flags.toml"], decoded["side.toml"]),
-    )
+    content = assemble(decode_files(folder))
     problems = list(_check(folder, content))
     if problems:
         raise ContentError(problems[0] if len(problems) == 1 else

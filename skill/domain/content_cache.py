@@ -2,10 +2,11 @@
 
 `load_content` (skill.domain.content) parses every content/*.toml file, decodes it into
 the schema's Structs and cross-checks the result: tens of milliseconds at every start.
-Its result, the whole `Content` object, is written here as one msgpack file and read back
-with msgspec, typed by the same Structs (a few milliseconds, most of it msgspec learning
-the Structs' types), so whatever `Content` holds (new files, new Structs) is cached
-without any change to this module.
+Its checked files (`ContentFiles`, one field per file) are written here as one msgpack file
+and read back with msgspec, typed by the same Structs, then `assemble` builds the lookup
+tables (a few milliseconds); so whatever the files hold (new files, new Structs) is cached
+without any change to this module, and the tables, which repeat records many times over,
+are never stored.
 
 The cache is never stale: its first line is a key, the BLAKE2b-256 hash of
 - this module's format version, the Python and msgspec versions,
@@ -32,12 +33,12 @@ from pathlib import Path
 
 import msgspec
 
-from skill.domain.content import Content, load_content
+from skill.domain.content import Content, ContentFiles, assemble, load_content
 
 #: The cache's file name, inside the content folder.
 CACHE_NAME = "content.msgpack"
 #: Bumped when the file layout below changes.
-FORMAT = b"cramp-helper content cache 1 (msgpack)"
+FORMAT = b"cramp-helper content cache 2 (msgpack of the decoded files)"
 _DOMAIN_DIR = Path(__file__).resolve().parent
 
 
@@ -95,7 +96,7 @@ def read_cache(content_dir: Path | str, key: str | None = None) -> Content | Non
     if not newline or head != key.encode("ascii"):
         return None
     try:
-        return msgspec.msgpack.decode(body, type=Content)
+        return assemble(msgspec.msgpack.decode(body, type=ContentFiles))
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None  # damaged: parsed again and rewritten by the caller
 
@@ -107,7 +108,7 @@ def write_cache(content_dir: Path | str, content: Content, key: str | None = Non
     import tempfile
 
     target = cache_path(content_dir)
-    data = key.encode("ascii") + b"\n" + msgspec.msgpack.encode(content)
+    data = key.encode("ascii") + b"\n" + msgspec.msgpack.encode(content.files)
     fd, temporary = tempfile.mkstemp(prefix=".content-", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:

@@ -8,8 +8,9 @@ the span from "starting now" to "release" plays for the requested time at Alexa'
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
+
+from msgspec import Struct
 
 from skill.domain.content import CountdownPrompts
 from skill.domain.ssml import Pause, Segment, Text, play_seconds, speech_seconds
@@ -22,8 +23,7 @@ HOLD_SECONDS_MAX = 120
 MIN_GAP_S = 0.2
 
 
-@dataclass(frozen=True)
-class HoldTime:
+class HoldTime(Struct, frozen=True):
     """How long to count, and a note to say when the request was changed."""
 
     seconds: int
@@ -84,8 +84,7 @@ def hold_time(duration: str | None, default: int, minimum: int, maximum: int,
     return HoldTime(int(round(seconds)))
 
 
-@dataclass(frozen=True)
-class CountdownPlan:
+class CountdownPlan(Struct, frozen=True):
     """The countdown as segments: intro, the timed hold, then the release."""
 
     seconds: int
@@ -167,8 +166,7 @@ def hold_play_seconds(plan: CountdownPlan) -> float:
     return play_seconds(plan.hold)
 
 
-@dataclass(frozen=True)
-class SpokenCount:
+class SpokenCount(Struct, frozen=True):
     """A whole countdown answer as said: sentences `before` the plan (a caution), the plan,
     and sentences `after` it (the question that follows)."""
 

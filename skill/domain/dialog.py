@@ -18,8 +18,9 @@ for the check's own question text. Pure module: no SDK imports.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from msgspec import Struct
 
 #: The question the last response asked, if any.
 Pending = Literal["none", "check", "count", "next", "another_set", "start_over", "relief",
@@ -32,8 +33,7 @@ CHECK_QUESTION = "check.question"
 CHECK_SHORT = "check.short"
 
 
-@dataclass(frozen=True)
-class PendingQuestion:
+class PendingQuestion(Struct, frozen=True):
     accepts: frozenset[ReplyKind]
     prompt: str
     reprompt: str

@@ -17,7 +17,10 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+
 from typing import Any, Literal
+
+from msgspec import Struct
 
 from skill.domain import dialog
 from skill.domain.content import EMERGENCY_START, Content
@@ -36,16 +39,14 @@ IDLE_TIMEOUT_MS = 120_000
 ScreenKind = Literal["step", "check", "countdown", "emergency", "goodbye", "answer"]
 
 
-@dataclass(frozen=True)
-class Control:
+class Control(Struct, frozen=True):
     """A touch control: its label, and the event argument it sends (one of `EVENTS`)."""
 
     label: str
     event: str
 
 
-@dataclass(frozen=True)
-class Screen:
+class Screen(Struct, frozen=True):
     """What one response shows. `count` is set for the countdown only."""
 
     kind: ScreenKind

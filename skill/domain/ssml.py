@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 if TYPE_CHECKING:  # parsing is for tests, tools and the whisper; not every worker needs it
     import xml.etree.ElementTree as ET
@@ -37,15 +38,13 @@ _WORD = re.compile(r"[A-Za-z0-9']+")
 _BREAK_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$")
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(Struct, frozen=True):
     """Words to speak, as plain text (escaped when rendered)."""
 
     text: str
 
 
-@dataclass(frozen=True)
-class Pause:
+class Pause(Struct, frozen=True):
     """Silence, in seconds; any length (rendered as chained breaks of at most 10 s)."""
 
     seconds: float

@@ -14,8 +14,9 @@ No SDK imports; the question wording lives in content/serious.toml.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
+
+from msgspec import Struct
 
 #: The check asks at most this many questions.
 MAX_QUESTIONS = 5
@@ -41,15 +42,13 @@ class CheckResult(str, Enum):
     REASSURE = "reassure"
 
 
-@dataclass(frozen=True)
-class Ask:
+class Ask(Struct, frozen=True):
     """The check goes on: ask question number `index` (0-based)."""
 
     index: int
 
 
-@dataclass(frozen=True)
-class Done:
+class Done(Struct, frozen=True):
     """The check is over."""
 
     result: CheckResult

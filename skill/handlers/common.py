@@ -8,7 +8,6 @@ health).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -16,6 +15,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
+from msgspec import Struct
+from msgspec.structs import replace
 
 from skill.domain import ssml
 from skill.domain.cards import Card
@@ -30,8 +31,7 @@ from skill.preferences import session_attributes
 SPEAK_NORMALLY = "speak_normally"
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(Struct, frozen=True):
     """One response, before it becomes SSML: inner SSML speech and reprompt, and a card
     for the Alexa app when the answer is worth reading later."""
 

@@ -6,9 +6,8 @@ so), else the length of their last count this session, else the content default.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ask_sdk_core.handler_input import HandlerInput
+from msgspec.structs import replace
 
 from skill.domain import ssml
 from skill.domain.content import Content, Step, Stretch

@@ -21,7 +21,6 @@ from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.domain import ssml
 from skill.domain.content import Content
-from skill.domain.screen import map_speech
 from skill.domain.voice import WHISPER, quiet
 from skill.handlers.common import SPEAK_NORMALLY, load_state, save_state
 from skill.handlers.screens import is_touch
@@ -88,8 +87,11 @@ class QuietVoiceInterceptor(AbstractResponseInterceptor):
             return
         for speech in speeches:
             speech.ssml = quiet(speech.ssml, self.style)
-        for found in sources:
-            map_speech(found, lambda ssml_: quiet(ssml_, self.style))
+        if sources:  # a screen's documents: their module loads with the first screen
+            from skill.domain.screen import map_speech
+
+            for found in sources:
+                map_speech(found, lambda ssml_: quiet(ssml_, self.style))
 
 
 def _screen_speech(response: Response | None) -> list[dict]:

@@ -8,12 +8,11 @@ Next/Previous/Repeat/Start over move through the same plan. All wording comes fr
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
+from msgspec.structs import replace
 
 from skill.domain.cards import relief_card
 from skill.domain.content import EMERGENCY_SIGNS, Content

@@ -16,10 +16,9 @@ kept.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_request_type
+from msgspec.structs import replace
 
 from skill.domain import triage
 from skill.domain.content import Content, Sign

@@ -9,7 +9,6 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces, is_request_type
 
-from skill.domain import screen
 from skill.domain.content import Content
 from skill.domain.countdown import SpokenCount
 from skill.domain.state import DialogState
@@ -43,8 +42,10 @@ def is_touch(handler_input: HandlerInput) -> bool:
 def show(handler_input: HandlerInput, content: Content, state: DialogState, said: str, *,
          end: bool, urgent: bool, count: SpokenCount | None) -> None:
     """Render the answer's screen; a countdown also gets the commands that speak it."""
-    # The APL models load with the first screen, not with every cold start.
+    # The APL models and the documents load with the first screen, not with every cold start.
     from ask_sdk_model.interfaces.alexa.presentation import apl
+
+    from skill.domain import screen
 
     shown = screen.choose(content, state, said, end=end, urgent=urgent, count=count)
     builder = handler_input.response_builder
@@ -61,6 +62,8 @@ def show_clock(handler_input: HandlerInput, count: SpokenCount) -> None:
     if not has_clock(handler_input):
         return
     from ask_sdk_model.interfaces.alexa.presentation import aplt
+
+    from skill.domain import screen
 
     builder = handler_input.response_builder
     builder.add_directive(aplt.RenderDocumentDirective(

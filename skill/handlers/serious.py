@@ -8,9 +8,8 @@ whispering user).
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ask_sdk_core.handler_input import HandlerInput
+from msgspec.structs import replace
 
 from skill.domain import triage
 from skill.domain.cards import serious_card
