@@ -7,10 +7,10 @@ start-up with a `ContentError` naming the file and the item, e.g.
 ``content/relief.toml: step[3].sources[0]: unknown article id '009'``.
 
 Pure module: no SDK imports. The interaction-model tooling imports `load_content` for the
-MUSCLE slot values (`Content.muscles`).
+MUSCLE slot values (`Content.muscles`). No `from __future__ import annotations` here: msgspec
+reads real annotation objects at once, where strings would cost every cold start ~10 ms of
+evaluation when the cached content is decoded.
 """
-from __future__ import annotations
-
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -506,6 +506,7 @@ def build_index(muscles: MusclesFile, relief: ReliefFile, serious: SeriousFile,
                 medical: MedicalFile, red_flags: RedFlagsFile, side: SideFile) -> ContentIndex:
     stretches = {s.muscle: s for s in relief.stretch}
     lists = {"medicine": medical.medicine, "condition": medical.condition}
+    sign_phrases = _sign_phrases(red_flags.sign)
     cautions = {c.id: c for c in relief.caution}
     return ContentIndex(
         muscles={m.id: m for m in muscles.muscle},
@@ -520,9 +521,9 @@ def build_index(muscles: MusclesFile, relief: ReliefFile, serious: SeriousFile,
         medical={kind: {n.id: n for n in items} for kind, items in lists.items()},
         medical_phrases={kind: _phrase_table(items) for kind, items in lists.items()},
         signs={sign.id: sign for sign in red_flags.sign},
-        sign_phrases=_sign_phrases(red_flags.sign),
+        sign_phrases=sign_phrases,
         sign_phrase_order=tuple(sorted(((tuple(p.split()), sign) for p, sign in
-                                        _sign_phrases(red_flags.sign).items()),
+                                        sign_phrases.items()),
                                        key=lambda entry: -len(entry[0]))),
         sign_answers={answer.id: answer for answer in red_flags.answer},
         remedy_phrases=_phrase_table(side.remedy),

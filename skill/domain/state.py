@@ -8,10 +8,9 @@ unknown keys are ignored. Other features keep their own keys beside ours, untouc
 Holds no health information: positions in the conversation (which step, which question of
 the serious check, which question is waiting for an answer) and the last speech. The
 check's answers are never kept: only the number of the question being asked.
-Pure module: no SDK imports.
+Pure module: no SDK imports. (No `from __future__ import annotations`: msgspec then reads
+the field types as they are, instead of evaluating strings on the first request.)
 """
-from __future__ import annotations
-
 from collections.abc import Mapping, MutableMapping
 from typing import Annotated, Any, Literal
 
