@@ -88,10 +88,13 @@ def targets(results: dict[str, Any]) -> list[Target]:
         Target("RSS per worker, skill / floor (verify ON)",
                _ratio(_get(results, SKILL_ON, "rss_mib"), _get(results, FLOOR_ON, "rss_mib")),
                1.2, "x"),
-        Target(f"p99 latency, skill verify ON, 2 workers, "
+        # A ratio, like every target: an absolute 20 ms that the floor itself misses on a
+        # busy machine (it did: 32 ms) says nothing about the skill.
+        Target(f"p99 latency, skill / floor, verify ON, 2 workers, "
                f"{results['options']['concurrency']} clients",
-               _get(results, SKILL_ON_2W, "runs", str(results["options"]["concurrency"]), "p99_ms"),
-               20.0, "ms", strict=True),
+               _ratio(_get(results, SKILL_ON_2W, "runs", str(results["options"]["concurrency"]), "p99_ms"),
+                      _get(results, FLOOR_ON_2W, "runs", str(results["options"]["concurrency"]), "p99_ms")),
+               1.2, "x"),
     ]
 
 
