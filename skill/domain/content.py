@@ -555,17 +555,48 @@ class Content(Struct, frozen=True):
 
     files: ContentFiles
     sources: dict[str, Source]
-    muscles: tuple[Muscle, ...]
-    relief: ReliefFile
-    countdown: CountdownFile
-    serious: SeriousFile
-    prevention: PreventionFile
-    causes: CausesFile
-    medical: MedicalFile
-    red_flags: RedFlagsFile
-    side: SideFile
-    prompts: PromptsFile
     index: ContentIndex
+
+    # the files, by name ----------------------------------------------------------------------
+    @property
+    def muscles(self) -> tuple[Muscle, ...]:
+        return self.files.muscles.muscle
+
+    @property
+    def relief(self) -> ReliefFile:
+        return self.files.relief
+
+    @property
+    def countdown(self) -> CountdownFile:
+        return self.files.countdown
+
+    @property
+    def serious(self) -> SeriousFile:
+        return self.files.serious
+
+    @property
+    def prevention(self) -> PreventionFile:
+        return self.files.prevention
+
+    @property
+    def causes(self) -> CausesFile:
+        return self.files.causes
+
+    @property
+    def medical(self) -> MedicalFile:
+        return self.files.medical
+
+    @property
+    def red_flags(self) -> RedFlagsFile:
+        return self.files.red_flags
+
+    @property
+    def side(self) -> SideFile:
+        return self.files.side
+
+    @property
+    def prompts(self) -> PromptsFile:
+        return self.files.prompts
 
     # relief -----------------------------------------------------------------------------
     def muscle(self, muscle_id: str | None) -> Muscle | None:
@@ -746,16 +777,6 @@ def assemble(files: ContentFiles) -> Content:
     return Content(
         files=files,
         sources={s.id: s for s in files.sources.source},
-        muscles=files.muscles.muscle,
-        relief=files.relief,
-        countdown=files.countdown,
-        serious=files.serious,
-        prevention=files.prevention,
-        causes=files.causes,
-        medical=files.medical,
-        red_flags=files.red_flags,
-        side=files.side,
-        prompts=files.prompts,
         index=build_index(files.muscles, files.relief, files.serious, files.medical,
                           files.red_flags, files.side),
     )
