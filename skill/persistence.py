@@ -287,7 +287,7 @@ def _create_private_file(path: Path) -> tuple[int, int]:
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags, 0o600)
-    except OSError as exc:
+    except OSError:
         if path.is_symlink():
             refuse_symlink(path)
         raise

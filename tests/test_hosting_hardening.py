@@ -17,7 +17,7 @@ from skill.app import create_app, set_log_key, user_tag
 from skill.cli import main
 from skill.persistence import SqlitePersistenceAdapter, build_persistence_adapter
 from skill.settings import Settings, SettingsError
-from skill.throwaway_ca import CERT_URL, ThrowawayCA
+from skill.throwaway_ca import ThrowawayCA
 from skill.verification import VerificationException, parse_timestamp
 
 from .conftest import spy_on_skill

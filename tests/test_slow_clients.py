@@ -2,7 +2,6 @@
 the body limits hold on the real server (chunked bodies, deep nesting, one log line)."""
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import signal

@@ -1,9 +1,6 @@
 """The quiet-voice SSML transform: plain tables, no SDK."""
 from __future__ import annotations
 
-import re
-import xml.etree.ElementTree as ET
-
 import pytest
 
 from skill.domain import ssml as ssml_doc

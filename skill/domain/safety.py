@@ -14,7 +14,7 @@ Pure module: no SDK imports.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from skill.domain.content import TIERS, Sign
 

@@ -14,7 +14,7 @@ from skill.domain.content import Content
 from skill.domain.countdown import hold_time, readable_seconds, spoken_duration
 from skill.domain.state import DialogState
 from skill.handlers import slots
-from skill.handlers.common import Answer, IntentHandler, ask
+from skill.handlers.common import Answer, IntentHandler
 from skill.handlers.dialog import back_from_side, carry_on, side_prompt
 from skill.preferences import forget_preferences, update_preferences
 
