@@ -20,6 +20,7 @@ from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntity
 
 from skill.pages import register_pages
 from skill.settings import Settings
+from skill.startup import long_lived
 from skill.verification import (
     REASONS,
     AlexaSignatureVerifier,
@@ -54,12 +55,16 @@ def create_app(
 ) -> Flask:
     """Build the Flask app. The skill is assembled here, once, so bad content or
     configuration stops start-up instead of failing the first request. Without explicit
-    settings (gunicorn), the environment's settings must name SKILL_ID when verifying."""
+    settings (gunicorn), the environment's settings must name SKILL_ID when verifying, and
+    the app is built as a server process's start-up (`skill.startup.long_lived`)."""
     if settings is None:  # the production entry point (gunicorn): settings from the environment
         settings = Settings.from_env()
         problem = settings.startup_problem()
         if problem:
             raise RuntimeError(f"cannot start: {problem}")
+        # A server process: start-up objects live as long as it does (skill/startup.py).
+        with long_lived():
+            return create_app(settings, skill=skill, verifiers=verifiers)
     configure_logging(settings.log_level)
     set_log_key(settings.log_key)
     if settings.local:
@@ -129,11 +134,14 @@ class AlexaWebhook:
             if request.mimetype != "application/json":
                 raise BadRequest(415, "content type must be application/json")
             raw = self._read_raw()
-            for verifier in self._prechecks:
-                _verification(verifier.precheck, request.headers)
+            prechecked = {id(verifier): _verification(verifier.precheck, request.headers)
+                          for verifier in self._prechecks}
             body_text, envelope = self._parse(raw, summary)
             for verifier in self.verifiers:
-                _verification(verifier.verify, request.headers, body_text, envelope)
+                if id(verifier) in prechecked:  # its cheap part is done: not twice
+                    _verification(verifier.verify_prechecked, prechecked[id(verifier)], body_text)
+                else:
+                    _verification(verifier.verify, request.headers, body_text, envelope)
             payload = self._dispatch(_sdk_body(body_text, envelope), envelope)
             status, outcome = 200, "ok"
             response = jsonify(payload)

@@ -102,9 +102,11 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"cramp-helper serve: {problem}", file=sys.stderr)
         return 2
     from skill.app import create_app
+    from skill.startup import long_lived
 
     try:
-        app = create_app(settings)
+        with long_lived():  # a server process: see skill/startup.py
+            app = create_app(settings)
     except Exception as exc:  # noqa: BLE001 - start-up must fail with a clear message
         print(f"cramp-helper serve: cannot start: {exc}", file=sys.stderr)
         return 1

@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from skill.assembly import build_skill
-from skill.settings import Settings
+from skill.startup import long_lived
 
 if TYPE_CHECKING:
     from ask_sdk_core.skill import CustomSkill
 
 
 def _build() -> "CustomSkill":
-    settings = Settings.from_env()
-    problem = settings.startup_problem() if settings.lambda_runtime else None
-    if problem:
-        raise RuntimeError(f"cannot start: {problem}")
-    return build_skill(settings)
+    # The SDK and the skill are imported here, inside long_lived(): a cold start spends no
+    # time on garbage collections of objects that live as long as the function.
+    with long_lived():
+        from skill.assembly import build_skill
+        from skill.settings import Settings
+
+        settings = Settings.from_env()
+        problem = settings.startup_problem() if settings.lambda_runtime else None
+        if problem:
+            raise RuntimeError(f"cannot start: {problem}")
+        return build_skill(settings)
 
 
 _skill = _build()

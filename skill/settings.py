@@ -6,8 +6,9 @@ assembly, so nothing reads `os.environ` while a request is being served.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from msgspec import Struct, field, structs
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,20 +39,14 @@ def _env_flag(name: str, default: bool) -> bool:
 def packaged_dir(name: str) -> Path:
     """The folder of a data package shipped in the wheel (`content`, `interaction_models`).
 
-    Installed, it is `skill/<name>/` in site-packages; in a checkout the packages are mapped
-    onto the top-level folders (pyproject.toml), so it is `<repo>/<name>/`. A source tree
-    run without installing falls back to that top-level folder too.
+    Installed (a wheel, the Lambda zip), it is `skill/<name>/` beside this module; in a
+    checkout the packages are mapped onto the top-level folders (pyproject.toml), so it is
+    `<repo>/<name>/`, which is also where a source tree run without installing finds it.
     """
-    # find_spec, not importlib.resources.files: the same answer for these plain folders,
-    # without importing importlib.resources (and zipfile, tempfile...) at every start.
-    from importlib.util import find_spec
-
-    try:
-        spec = find_spec(f"skill.{name}")
-    except ModuleNotFoundError:
-        spec = None
-    locations = list(spec.submodule_search_locations or ()) if spec is not None else []
-    return Path(locations[0]) if locations else PROJECT_ROOT / name
+    # A stat, not importlib.resources.files or find_spec: the same answer for these plain
+    # folders at a fraction of a millisecond of every cold start.
+    installed = Path(__file__).parent / name
+    return installed if installed.is_dir() else PROJECT_ROOT / name
 
 
 def on_lambda() -> bool:
@@ -66,9 +61,12 @@ def _default_db_path() -> Path:
     return user_data_path("leg-cramp-helper") / "preferences.sqlite3"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything the host and the skill need to know about their environment."""
+class Settings(Struct, frozen=True):
+    """Everything the host and the skill need to know about their environment.
+
+    A msgspec Struct rather than a dataclass: the same frozen record with keyword
+    arguments, defined in a tenth of a millisecond instead of three (every cold start
+    pays it)."""
 
     # Security: both ON unless a local run turns them off explicitly.
     verify_signature: bool = True
@@ -86,11 +84,17 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     cert_download_timeout_s: float = 3.0
     log_level: str = "INFO"
-    # Key of the log's user tags; None: a random key per server process.
-    log_key: str | None = field(default=None, repr=False)
+    # Key of the log's user tags; None: a random key per server process. A secret: __repr__
+    # below leaves it out.
+    log_key: str | None = None
     # Running inside AWS Lambda: the skill id is then always required.
     lambda_runtime: bool = False
     extra: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__struct_fields__
+                          if name != "log_key")
+        return f"Settings({shown})"
 
     @property
     def local(self) -> bool:
@@ -114,29 +118,34 @@ class Settings:
 
     def as_local(self) -> "Settings":
         """The same settings with verification off, for a developer's own machine."""
-        return replace(self, verify_signature=False, verify_timestamp=False)
+        return self.replace(verify_signature=False, verify_timestamp=False)
+
+    def replace(self, **changes: object) -> "Settings":
+        """A copy with `changes` (field names as keywords)."""
+        return structs.replace(self, **changes)
 
     @classmethod
     def from_env(cls) -> "Settings":
         """The settings from the environment; `SettingsError` names a variable that has
         a value it cannot read."""
         env = os.environ
+        defaults = cls()  # a Struct's class attribute is the field's slot, not its default
         local = _env_flag("CRAMP_HELPER_LOCAL", False)
         db = env.get("CRAMP_HELPER_DB")
         lambda_runtime = on_lambda()
         # Lambda has no lasting disk: preferences go to DynamoDB unless told otherwise.
-        store = "dynamodb" if lambda_runtime else cls.persistence
+        store = "dynamodb" if lambda_runtime else defaults.persistence
         return cls(
             verify_signature=_env_flag("CRAMP_HELPER_VERIFY_SIGNATURE", not local),
             verify_timestamp=_env_flag("CRAMP_HELPER_VERIFY_TIMESTAMP", not local),
             skill_id=env.get("SKILL_ID") or None,
-            content_dir=Path(env.get("CRAMP_HELPER_CONTENT_DIR", cls.content_dir)),
-            models_dir=Path(env.get("CRAMP_HELPER_MODELS_DIR", cls.models_dir)),
+            content_dir=Path(env.get("CRAMP_HELPER_CONTENT_DIR", defaults.content_dir)),
+            models_dir=Path(env.get("CRAMP_HELPER_MODELS_DIR", defaults.models_dir)),
             persistence=env.get("CRAMP_HELPER_PERSISTENCE", store).lower(),
             db_path=Path(db) if db else None,
-            dynamodb_table=env.get("CRAMP_HELPER_DYNAMODB_TABLE", cls.dynamodb_table),
+            dynamodb_table=env.get("CRAMP_HELPER_DYNAMODB_TABLE", defaults.dynamodb_table),
             dynamodb_endpoint=env.get("CRAMP_HELPER_DYNAMODB_ENDPOINT") or None,
-            log_level=env.get("CRAMP_HELPER_LOG_LEVEL", cls.log_level).upper(),
+            log_level=env.get("CRAMP_HELPER_LOG_LEVEL", defaults.log_level).upper(),
             log_key=env.get("CRAMP_HELPER_LOG_KEY") or None,
             lambda_runtime=lambda_runtime,
         )

@@ -227,3 +227,21 @@ def test_client_reads_keep_alive_and_closing_answers() -> None:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_the_lambda_comparison_runs_on_run_time_dependencies_only(tmp_path) -> None:
+    """Both sides of the Lambda cold start see what the zip ships, not the dev tools."""
+    import subprocess
+    import sys
+
+    from skill.bench.lambda_cold import runtime_folder
+
+    names = {path.name for path in runtime_folder(tmp_path).iterdir()}
+    assert {"skill", "msgspec", "ask_sdk_core", "boto3", "ask_sdk_dynamodb"} <= names
+    assert not names & {"pytest", "_pytest", "typing_extensions", "cfnlint", "hypothesis", "moto"}
+    probe = ("import importlib.util as u, json\n"
+             "print(json.dumps([bool(u.find_spec(n)) for n in "
+             "('skill.lambda_function', 'typing_extensions', 'pytest')]))")
+    done = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True, text=True,
+                          env={"PYTHONPATH": str(tmp_path)}, cwd=tmp_path, timeout=60)
+    assert done.stdout.strip() == "[true, false, false]", done.stderr

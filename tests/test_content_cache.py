@@ -105,3 +105,57 @@ def test_the_skill_is_built_from_the_cache(folder: Path) -> None:
 
     build_skill(Settings(persistence="memory", content_dir=folder).as_local())
     assert content_cache.read_cache(folder) is not None
+
+
+class _RunsCode:
+    """Pickles as a call of os.system: what a planted cache would hold."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):  # noqa: ANN204
+        import os
+
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _plant(folder: Path, payload: object) -> None:
+    import pickle
+
+    key = content_cache.cache_key(folder).encode()
+    content_cache.cache_path(folder).write_bytes(key + b"\n" + pickle.dumps(payload))
+
+
+def test_a_cache_that_names_other_code_is_refused_and_never_run(folder: Path,
+                                                                tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    _plant(folder, _RunsCode(marker))
+    assert content_cache.read_cache(folder) is None
+    assert not marker.exists(), "unpickling called os.system"
+    assert content_cache.load_content_cached(folder) == load_content(folder), "parsed again"
+    assert content_cache.read_cache(folder) is not None, "and replaced"
+
+
+def test_a_cache_of_schema_records_that_is_not_the_content_is_refused(folder: Path) -> None:
+    content = load_content(folder)
+    _plant(folder, content.files.sources)  # a Struct of the schema, but not a Content
+    assert content_cache.read_cache(folder) is None
+
+
+@pytest.mark.parametrize("mode, used", [(0o644, True), (0o600, True), (0o664, False),
+                                        (0o646, False), (0o666, False)])
+def test_a_cache_others_may_write_is_not_read(folder: Path, mode: int, used: bool) -> None:
+    content_cache.load_content_cached(folder)
+    content_cache.cache_path(folder).chmod(mode)
+    assert (content_cache.read_cache(folder) is not None) is used
+
+
+def test_a_cache_owned_by_someone_else_is_not_read(folder: Path, monkeypatch) -> None:
+    import os
+
+    content_cache.load_content_cached(folder)
+    owner = content_cache.cache_path(folder).stat().st_uid
+    assert content_cache.read_cache(folder) is not None
+    monkeypatch.setattr(os, "getuid", lambda: owner + 1000)
+    expected_used = owner == 0  # root's files are trusted like the interpreter's own
+    assert (content_cache.read_cache(folder) is not None) is expected_used

@@ -17,6 +17,7 @@ from .words import CONTENT, PROMPTS
 
 SIGNS = {sign.id: sign for sign in CONTENT.red_flags.sign}
 PHRASES = CONTENT.index.sign_phrase_order
+STARTS = CONTENT.index.sign_phrase_starts
 RELIEF_TEXTS = {step.text for key in (None, *CONTENT.index.plans) for step in CONTENT.relief_plan(key)}
 EMERGENCY = CONTENT.outcome("emergency").text
 
@@ -54,6 +55,20 @@ def test_tiers_are_ordered_emergency_first() -> None:
 ])
 def test_signs_found_inside_words(text, found) -> None:
     assert {sign.id for sign in safety.signs_in(text, PHRASES)} == found
+    assert {sign.id for sign in safety.signs_in(text, PHRASES, STARTS)} == found
+
+
+def _texts() -> list[str]:
+    """Every phrase of the table alone, inside words, and two phrases in one breath."""
+    phrases = [" ".join(words) for words, _ in PHRASES]
+    return (phrases + [f"my leg is {p} and it hurts" for p in phrases]
+            + [f"{a} and {b}" for a, b in zip(phrases, reversed(phrases))])
+
+
+def test_the_first_word_index_finds_exactly_what_the_full_scan_finds() -> None:
+    for text in _texts():
+        full = [sign.id for sign in safety.signs_in(text, PHRASES)]
+        assert [sign.id for sign in safety.signs_in(text, PHRASES, STARTS)] == full, text
 
 
 def test_the_content_keeps_every_phrase_longest_first() -> None:

@@ -330,3 +330,26 @@ def test_the_log_key_comes_from_the_setting(monkeypatch, tmp_path) -> None:
     set_log_key("something else")
     create_app(Settings(persistence="memory", log_key="operator key").as_local())
     assert user_tag(user) == expected
+
+
+def test_the_signature_headers_are_checked_once_per_request(monkeypatch, tmp_path) -> None:
+    """precheck (URL rules, base64) runs before the body is read; verify must not repeat it."""
+    from skill.throwaway_ca import ThrowawayCA
+
+    ca = ThrowawayCA()
+    monkeypatch.setattr(verification, "download_certificate", lambda url, timeout_s: ca.chain_pem)
+    monkeypatch.setattr(verification, "trusted_roots", lambda: [ca.ca_pem])
+    calls = []
+    original = verification.AlexaSignatureVerifier.precheck
+
+    def counted(self, headers):  # noqa: ANN001, ANN202
+        calls.append(1)
+        return original(self, headers)
+
+    monkeypatch.setattr(verification.AlexaSignatureVerifier, "precheck", counted)
+    app = create_app(Settings(persistence="memory", skill_id=SKILL_ID, db_path=tmp_path / "p.db"))
+    body = json.dumps(envelopes.launch_request(application_id=SKILL_ID))
+    answer = app.test_client().post("/alexa", data=body, headers={
+        **ca.headers(body), "Content-Type": "application/json"})
+    assert answer.status_code == 200, answer.get_json()
+    assert len(calls) == 1

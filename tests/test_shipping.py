@@ -202,7 +202,7 @@ def test_the_lambda_zip_answers_a_launch_from_an_empty_folder(
 
     names = zipfile.ZipFile(out).namelist()
     assert "skill/lambda_function.py" in names and "skill/content/sources.toml" in names
-    assert "skill/content/content.msgpack" in names, "the validated content ships pre-built"
+    assert "skill/content/content.pickle" in names, "the validated content ships pre-built"
     assert not any(name.startswith("bin/") for name in names), "console scripts are not shipped"
     binaries = [n for n in names if n.endswith(".so")]
     assert binaries and all("x86_64-linux" in n or ".abi3." in n for n in binaries), binaries

@@ -9,6 +9,14 @@ json...), since on Lambda those cost neither side anything. Time is taken from t
 process start to the answer on its stdout, so the interpreter's own start is in both and its shutdown in
 neither. Runs alternate skill, floor, floor, skill... so a busy moment hits both alike.
 
+Both sides run from a folder that holds only what the Lambda zip ships: this project and
+its run-time dependencies (`runtime_folder`, symbolic links into the installed packages),
+with `python -S`, so no site-packages on the path and no import hook of an editable
+install. A development environment holds more: cfn-lint brings typing_extensions, which
+msgspec imports whenever it is installed (9 ms), and the editable install's finder
+imports pathlib and importlib.util for both sides before either starts. Lambda has none
+of them.
+
 Two stores: in memory (`CRAMP_HELPER_PERSISTENCE=memory` against a floor without one),
 and DynamoDB: the official adapter on both sides, talking to a stub on loopback that
 answers every call with an empty item, so importing boto3, building the resource and the
@@ -30,6 +38,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from skill import envelopes
@@ -122,8 +131,60 @@ def dynamodb_stub() -> Iterator[str]:
         server.server_close()
 
 
+#: The distribution whose run-time dependencies the Lambda zip ships.
+PROJECT = "leg-cramp-helper"
+
+
+def runtime_distributions(root: str = PROJECT) -> set[str]:
+    """The canonical names of `root`'s run-time dependencies, all the way down (extras and
+    markers evaluated for this interpreter), from the installed metadata. `root` itself is
+    not included. ServerFailed when `packaging` (a development dependency) is missing."""
+    import importlib.metadata as metadata
+
+    try:
+        from packaging.requirements import Requirement
+        from packaging.utils import canonicalize_name
+    except ImportError:
+        raise ServerFailed("the Lambda comparison needs `packaging`: install the dev extras "
+                           "(make setup)") from None
+    seen: set[str] = set()
+    todo = [canonicalize_name(root)]
+    while todo:
+        name = todo.pop()
+        for line in metadata.requires(name) or ():
+            requirement = Requirement(line)
+            if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+                continue
+            dependency = canonicalize_name(requirement.name)
+            if dependency not in seen:
+                seen.add(dependency)
+                todo.append(dependency)
+    return seen
+
+
+def runtime_folder(folder: Path, root: str = PROJECT) -> Path:
+    """Fill `folder` with links to what the Lambda zip would hold: the `skill` package and
+    the top-level modules and packages of every run-time dependency; returns `folder`."""
+    import importlib.metadata as metadata
+
+    import skill
+
+    links = {"skill": Path(skill.__file__).resolve().parent}
+    for name in runtime_distributions(root):
+        distribution = metadata.distribution(name)
+        for file in distribution.files or ():
+            top = file.parts[0]
+            if top in links or top in ("..", "__pycache__") or top.endswith(
+                    (".dist-info", ".egg-info", ".pth")):
+                continue
+            links[top] = Path(distribution.locate_file(top)).resolve()
+    for top, target in links.items():
+        (folder / top).symlink_to(target)
+    return folder
+
+
 def lambda_environment(base: dict[str, str], store: str, endpoint: str | None,
-                       pycache: str | None = None) -> dict[str, str]:
+                       pycache: str | None = None, path: Path | None = None) -> dict[str, str]:
     """Lambda's environment for both sides: a function name, the skill id, the store. Byte
     code is kept (under `pycache`, for both sides alike), as the deployment package ships
     it: a shell that sets PYTHONDONTWRITEBYTECODE would otherwise make every run compile
@@ -132,6 +193,8 @@ def lambda_environment(base: dict[str, str], store: str, endpoint: str | None,
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     if pycache:
         env["PYTHONPYCACHEPREFIX"] = pycache
+    if path is not None:
+        env["PYTHONPATH"] = str(path)  # with `python -S`: the only folder beside the stdlib
     env.update({
         "AWS_LAMBDA_FUNCTION_NAME": "cramp-helper-bench",
         "SKILL_ID": envelopes.DEFAULT_APPLICATION_ID,
@@ -158,7 +221,7 @@ def launch_event() -> str:
 def cold_start(kind: str, env: dict[str, str], timeout_s: float = 60.0) -> float:
     """Seconds from starting a fresh interpreter to its answer to one launch."""
     began = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", KINDS[kind], launch_event()], env=env,
+    process = subprocess.Popen([sys.executable, "-S", "-c", KINDS[kind], launch_event()], env=env,
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     try:
@@ -186,20 +249,24 @@ def measure(base_env: dict[str, str], samples: int, stores: tuple[str, ...] = ST
     A first, unrecorded run of each writes byte code and the content cache, as a
     deployment package has them built in."""
     results: dict[str, Any] = {}
-    pycache = tempfile.mkdtemp(prefix="cramp-bench-pycache-")
+    scratch = Path(tempfile.mkdtemp(prefix="cramp-bench-lambda-"))
     try:
-        return _measure(base_env, samples, stores, deadline, progress, pycache, results)
+        (scratch / "pycache").mkdir()
+        (scratch / "task").mkdir()
+        task = runtime_folder(scratch / "task")
+        return _measure(base_env, samples, stores, deadline, progress,
+                        str(scratch / "pycache"), task, results)
     finally:
-        shutil.rmtree(pycache, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _measure(base_env: dict[str, str], samples: int, stores: tuple[str, ...],
              deadline: float | None, progress: Callable[[str], None], pycache: str,
-             results: dict[str, Any]) -> dict[str, Any]:
+             task: Path, results: dict[str, Any]) -> dict[str, Any]:
     for store in stores:
         with dynamodb_stub() as endpoint:
             env = lambda_environment(base_env, store, endpoint if store == "dynamodb" else None,
-                                     pycache)
+                                     pycache, task)
             for kind in KINDS:
                 cold_start(kind, env)
             times: dict[str, list[float]] = {kind: [] for kind in KINDS}

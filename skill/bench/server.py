@@ -42,7 +42,10 @@ def create_bench_app(kind: str = "skill") -> "Flask":
         from skill.bench.floor import build_hello_skill
 
         return create_app(settings, skill=build_hello_skill(settings))
-    return create_app(settings)
+    from skill.startup import long_lived
+
+    with long_lived():  # as the skill's own entry points start it (cramp-helper serve, gunicorn)
+        return create_app(settings)
 
 
 def trust_bench_certificates() -> bool:

@@ -14,7 +14,7 @@ Pure module: no SDK imports.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from skill.domain.content import TIERS, Sign
 
@@ -46,17 +46,23 @@ def words(text: str | None) -> list[str]:
     return _WORDS.findall((text or "").lower().replace("\u2019", "'"))
 
 
-def signs_in(text: str | None, phrases: Sequence[tuple[tuple[str, ...], Sign]]) -> list[Sign]:
+def signs_in(text: str | None, phrases: Sequence[tuple[tuple[str, ...], Sign]],
+             starts: Mapping[str, Sequence[int]] | None = None) -> list[Sign]:
     """Every sign whose phrase appears, as whole words, in `text` (for a slot value such
     as "really swollen" that holds a phrase but is not one). `phrases` come longest first
-    (`ContentIndex.sign_phrase_order`), and a word used by one phrase is not reused by a shorter one."""
+    (`ContentIndex.sign_phrase_order`), and a word used by one phrase is not reused by a shorter one.
+    `starts` (`ContentIndex.sign_phrase_starts`: first word -> places in `phrases`) only
+    makes it faster: the phrases that cannot be there are never looked at."""
     heard = words(text)
     if not heard:
         return []
     present = set(heard)
     used = [False] * len(heard)
     found: list[Sign] = []
-    for target, sign in phrases:
+    places = (range(len(phrases)) if starts is None else
+              sorted(place for word in present for place in starts.get(word, ())))
+    for place in places:
+        target, sign = phrases[place]
         if target[0] not in present or len(target) > len(heard):
             continue
         for start in range(len(heard) - len(target) + 1):

@@ -90,7 +90,8 @@ def signs_named(handler_input: HandlerInput, content: Content) -> list[Sign]:
             sign, _unknown = slots.sign(handler_input, content)
             found += [sign] if sign else []
         else:
-            found += signs_in(slots.heard(handler_input, name), content.index.sign_phrase_order)
+            found += signs_in(slots.heard(handler_input, name), content.index.sign_phrase_order,
+                              content.index.sign_phrase_starts)
     return found
 
 

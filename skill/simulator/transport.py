@@ -5,7 +5,7 @@ import json
 import os
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from skill.settings import Settings
@@ -49,9 +49,9 @@ def in_process_settings() -> Settings:
     chooses a store, so a simulation leaves nothing behind; request logs only as warnings."""
     settings = Settings.from_env().as_local()
     if not os.environ.get("CRAMP_HELPER_PERSISTENCE"):
-        settings = replace(settings, persistence="memory")
+        settings = settings.replace(persistence="memory")
     if not os.environ.get("CRAMP_HELPER_LOG_LEVEL"):
-        settings = replace(settings, log_level="WARNING")  # the transcript is the output
+        settings = settings.replace(log_level="WARNING")  # the transcript is the output
     return settings
 
 
