@@ -16,7 +16,9 @@ import pytest
 
 from skill import envelopes
 from skill.domain import dialog
+from skill.app import create_app
 from skill.domain.state import KEY
+from skill.settings import Settings
 
 from .conversation import Talk
 from .words import CONTENT, FALLBACK_EMERGENCY, PROMPTS
@@ -219,3 +221,28 @@ def test_every_prompt_key_of_the_table_exists() -> None:
         for key in (waiting.prompt, waiting.reprompt, waiting.short):
             if key not in (dialog.CHECK_QUESTION, dialog.CHECK_SHORT):
                 assert CONTENT.prompt(key)
+
+
+def test_the_state_is_parsed_once_until_it_is_saved(monkeypatch) -> None:
+    """The interceptor, the waiting-question check and the handler share one parse; only a
+    save makes the next read parse again (the response interceptor's)."""
+    from skill.domain.state import DialogState
+
+    parses = []
+    original = DialogState.from_attributes.__func__
+
+    def counted(cls, attributes):  # noqa: ANN001, ANN202
+        parses.append(1)
+        return original(cls, attributes)
+
+    monkeypatch.setattr(DialogState, "from_attributes", classmethod(counted))
+    app = create_app(Settings(persistence="memory").as_local())
+    client = app.test_client()
+    launch = client.post("/alexa", json=envelopes.launch_request())
+    assert launch.status_code == 200
+    parses.clear()
+    attributes = launch.get_json()["sessionAttributes"]
+    answer = client.post("/alexa", json=envelopes.intent_request(
+        "AMAZON.NextIntent", session_attributes=attributes, new_session=False))
+    assert answer.status_code == 200
+    assert len(parses) <= 2, f"parsed {len(parses)} times in one request"

@@ -75,15 +75,29 @@ def steer(content: Content, state: DialogState, *opening: str) -> Answer:
     return ask(state.but(pending="none", misses=0), *opening, prompt, reprompt=prompt)
 
 
+#: Request attribute holding the state parsed from the session attributes this request
+#: (the interceptors, the waiting-question check and the handler all ask for it).
+_PARSED_STATE = "cramp_parsed_state"
+
+
 def load_state(handler_input: HandlerInput) -> DialogState:
-    """The conversation so far (fresh when absent, stale or tampered with)."""
-    return DialogState.from_attributes(session_attributes(handler_input))
+    """The conversation so far (fresh when absent, stale or tampered with). Parsed once per
+    request until a `save_state`, as `load_preferences` reads the preferences once."""
+    request_attributes = handler_input.attributes_manager.request_attributes
+    parsed = request_attributes.get(_PARSED_STATE)
+    if isinstance(parsed, DialogState):
+        return parsed
+    parsed = DialogState.from_attributes(session_attributes(handler_input))
+    request_attributes[_PARSED_STATE] = parsed
+    return parsed
 
 
 def save_state(handler_input: HandlerInput, state: DialogState) -> None:
     attributes = session_attributes(handler_input)
     if attributes is not None:
         state.save(attributes)
+    # Read back from the saved attributes next time, exactly as before the save.
+    handler_input.attributes_manager.request_attributes.pop(_PARSED_STATE, None)
 
 
 def respond(handler_input: HandlerInput, answer: Answer, steer_prompt: str,
