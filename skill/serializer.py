@@ -11,12 +11,19 @@
    dateutil.parser (about 17 ms on a worker's first request) and about a third of the
    deserialization time of every request. Anything fromisoformat can't read goes to the
    SDK's own parser, so odd values behave exactly as before.
+3. Model classes are resolved from their names once per process. The SDK resolves every
+   nested model's dotted name (`ask_sdk_model.session.Session`, ...) with `__import__`
+   on every request, about 17 times per envelope; that took the larger part of the
+   deserialization time (0.22 ms of it down to 0.08 ms on this machine). The names come
+   from the models' own `deserialized_types` and discriminator maps, never from the
+   request, so the set is small and fixed; a name that fails to resolve is not kept and
+   fails again the SDK's way.
 """
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
@@ -29,6 +36,10 @@ class SkillSerializer(DefaultSerializer):
 
     The repair runs only after the SDK has refused an envelope, so a good request (all
     real Alexa traffic) is parsed once, as before."""
+
+    #: Dotted model name -> class, shared by every instance (the models never change
+    #: while the process runs).
+    _classes: ClassVar[dict[str, type]] = {}
 
     def deserialize(self, payload: Any, obj_type: Any) -> Any:
         try:
@@ -52,6 +63,14 @@ class SkillSerializer(DefaultSerializer):
             else:
                 return parsed.date() if obj_type is date else parsed
         return super()._DefaultSerializer__deserialize_datetime(payload, obj_type)
+
+    # As above: the SDK's private `__load_class_from_name`, resolved once per name.
+    def _DefaultSerializer__load_class_from_name(self, class_name: str) -> Any:
+        resolved = self._classes.get(class_name)
+        if resolved is None:
+            resolved = super()._DefaultSerializer__load_class_from_name(class_name)
+            self._classes[class_name] = resolved
+        return resolved
 
 
 def without_unusable_attributes(payload: str) -> str:

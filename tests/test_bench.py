@@ -106,7 +106,7 @@ def test_server_starts_answers_and_is_stopped(trust_files, ca, tmp_path) -> None
 
 def test_whole_benchmark_with_tiny_counts() -> None:
     options = Options(requests=10, concurrent_requests=20, concurrency=4, rounds=2, warmup=2,
-                      cold_starts=2, two_worker_requests=20, startup_probes=1,
+                      cold_starts=3, processes=2, two_worker_requests=20, startup_probes=1,
                       lambda_cold_starts=1, server_requests=10, time_cap_s=180)
     results = run_benchmark(options, progress=lambda line: None)
     configs = results["configs"]
@@ -123,7 +123,8 @@ def test_whole_benchmark_with_tiny_counts() -> None:
             assert 0 < run["median_ms"] <= run["p99_ms"]
             assert run["launch_median_ms"] > 0 and run["continuing_median_ms"] > 0
         assert config["rss_mib"] > 0
-    assert len(configs["skill-verify-on"]["cold_start_samples_ms"]) == 2
+        assert config["processes"] == 2  # two rounds: one slice to each process
+    assert len(configs["skill-verify-on"]["cold_start_samples_ms"]) == 3
     for store in ("memory", "dynamodb"):
         for kind in ("skill", "floor"):
             assert len(results["lambda_cold_start"][store][kind]["samples_ms"]) == 1

@@ -80,3 +80,55 @@ def test_iso_timestamps_never_reach_dateutil(monkeypatch) -> None:
     assert parsed.year == 2026
     with pytest.raises(AssertionError):
         _OURS._DefaultSerializer__deserialize_datetime("Nov 21 2026", datetime)  # the fallback
+
+
+# -- model classes: resolved once per name, to the same classes the SDK resolves ---------
+
+def _every_turn_body() -> list[str]:
+    from skill.bench.mix import MIX, turn_envelope
+
+    bodies = [json.dumps(turn_envelope(turn, {"cramp": {"flow": "relief"}})) for turn in MIX]
+    bodies += [json.dumps(envelopes.session_ended_request()),
+               json.dumps(envelopes.skill_disabled_event()),
+               json.dumps(envelopes.user_event(["next"]))]
+    return bodies
+
+
+@pytest.mark.parametrize("body", _every_turn_body())
+def test_envelopes_read_exactly_as_the_sdk_reads_them(body: str) -> None:
+    ours = SkillSerializer().deserialize(body, RequestEnvelope)
+    sdks = DefaultSerializer().deserialize(body, RequestEnvelope)
+    assert ours == sdks  # the models compare every attribute, nested models included
+    assert type(ours.request) is type(sdks.request)
+
+
+def test_each_class_name_is_imported_once(monkeypatch) -> None:
+    import builtins
+
+    ours = SkillSerializer()
+    body = _every_turn_body()[1]
+    ours.deserialize(body, RequestEnvelope)  # every name this envelope needs is now known
+    imports: list[str] = []
+    real_import = builtins.__import__
+
+    def counting(name, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        imports.append(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", counting)
+    ours.deserialize(body, RequestEnvelope)
+    ours_imported = [name for name in imports if name.startswith("ask_sdk_model")]
+    DefaultSerializer().deserialize(body, RequestEnvelope)
+    monkeypatch.undo()
+    assert ours_imported == []
+    assert len([name for name in imports if name.startswith("ask_sdk_model")]) > 5  # the SDK's
+
+
+def test_an_unknown_class_name_fails_the_sdks_way_every_time() -> None:
+    from ask_sdk_core.exceptions import SerializationException
+
+    ours = SkillSerializer()
+    for _ in range(2):
+        with pytest.raises(SerializationException):
+            ours._DefaultSerializer__load_class_from_name("ask_sdk_model.NoSuchModel")
+    assert "ask_sdk_model.NoSuchModel" not in SkillSerializer._classes

@@ -1,6 +1,6 @@
 """The validated-chain cache never accepts what a cold verifier would refuse.
 
-`AlexaSignatureVerifier` caches a validated chain per (certificate URL, sha256 of the PEM)
+`AlexaSignatureVerifier` caches a validated chain per (certificate URL, exact PEM content)
 until the earliest expiry in the chain. These tests drive the verifier directly through
 its two seams (`download_certificate`, `trusted_roots`) and prove, with the cache warm:
 an expired leaf is refused, a chain whose CA has expired is validated afresh, a changed
@@ -192,3 +192,36 @@ def test_cache_is_bounded_and_evicts_the_least_recently_used(ca, bucket, monkeyp
     check(verifier, ca, url=urls[0])
     assert len(seen) == 4, "the oldest chain was evicted and is validated again"
     assert len(verifier._chains) <= 2 and len(verifier._pems) <= 2
+
+
+# -- the signature headers: any letter case, from Flask's headers or a plain dict --------
+
+def _header_shapes(headers: dict[str, str]) -> list[object]:
+    """The same headers as a plain dict with odd letter case, as werkzeug's Headers, and as
+    the WSGI environment's view that Flask's request.headers is."""
+    from werkzeug.datastructures import EnvironHeaders, Headers
+
+    odd_case = {name.upper() if i % 2 else name.lower(): value
+                for i, (name, value) in enumerate(headers.items())}
+    environ = {"HTTP_" + name.upper().replace("-", "_"): value
+               for name, value in headers.items() if name.lower() != "content-type"}
+    return [headers, odd_case, Headers(odd_case), EnvironHeaders(environ)]
+
+
+@pytest.mark.parametrize("shape", range(4))
+def test_signature_headers_are_found_in_every_shape(ca, bucket, shape: int) -> None:
+    body = json.dumps(envelopes.launch_request())
+    headers = _header_shapes(ca.headers(body))[shape]
+    verifier = AlexaSignatureVerifier()
+    verifier.verify_prechecked(verifier.precheck(headers), body)
+    with pytest.raises(VerificationException):
+        verifier.verify_prechecked(verifier.precheck(headers), body + " ")
+
+
+@pytest.mark.parametrize("shape", range(4))
+@pytest.mark.parametrize("missing", ["SignatureCertChainUrl", "Signature-256"])
+def test_a_missing_signature_header_is_refused_in_every_shape(ca, shape: int, missing: str) -> None:
+    body = json.dumps(envelopes.launch_request())
+    headers = {k: v for k, v in ca.headers(body).items() if k != missing}
+    with pytest.raises(VerificationException, match="missing"):
+        AlexaSignatureVerifier().precheck(_header_shapes(headers)[shape])

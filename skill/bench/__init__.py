@@ -51,6 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rounds", type=int, default=d.rounds,
                         help="slices per load level, interleaved across the servers "
                              "(default %(default)s)")
+    parser.add_argument("--processes", type=int, default=d.processes,
+                        help="server processes per configuration in the side-by-side "
+                             "runs, samples pooled (default %(default)s)")
     parser.add_argument("--warmup", type=int, default=d.warmup,
                         help="unrecorded requests before measuring (default %(default)s)")
     parser.add_argument("--cold-starts", type=int, default=d.cold_starts,
@@ -91,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     options = Options(
         requests=args.requests, concurrent_requests=args.concurrent_requests,
         concurrency=args.concurrency, rounds=args.rounds, warmup=args.warmup,
-        cold_starts=args.cold_starts,
+        processes=args.processes, cold_starts=args.cold_starts,
         two_worker_requests=args.two_worker_requests, startup_probes=args.startup_probes,
         worker_class=args.worker_class,
         lambda_cold_starts=args.lambda_cold_starts, server_requests=args.server_requests,

@@ -6,8 +6,10 @@ starts are sampled one server at a time, in interleaved rounds. Then, side by si
 four 1-worker servers (skill and floor, verification ON and OFF) are up at the same
 time, and every load level is sent in rounds of small slices, one slice to each server
 in turn (the order flips every round), so a busy moment on the machine hits all four
-alike and the skill/floor ratios stay honest on a shared, noisy host. The same for the
-2-worker pair (skill and floor, verification ON).
+alike and the skill/floor ratios stay honest on a shared, noisy host. Each configuration
+runs as several processes (`processes`) whose slices are pooled, because one process of
+a server can sit 10% above or below another of the same server for its whole life. The
+same for the 2-worker pair (skill and floor, verification ON).
 
 One time cap bounds the whole run; whatever is not reached by then is reported as
 missing rather than waited for. Every server is stopped on the way out, whatever happens.
@@ -55,6 +57,11 @@ class Options:
     threads: int = 1
     lambda_cold_starts: int = 15     # per store and side; 0 skips the Lambda comparison
     server_requests: int = 1500      # per server, 1 client, on waitress and Werkzeug; 0 skips
+    #: Server processes per configuration in the side-by-side runs, their samples pooled:
+    #: two processes of the same server, loaded alike, differ by up to ±10% in median
+    #: latency (hash seed, memory layout, which core), which one process per side would
+    #: put straight into the skill/floor ratio.
+    processes: int = 3
     time_cap_s: float = 420.0
 
 
@@ -64,6 +71,8 @@ class ConfigResult:
     cold_starts_s: list[float] = field(default_factory=list)
     runs: dict[int, RunResult] = field(default_factory=dict)
     rss_kib: list[int] = field(default_factory=list)
+    #: Ports of the server processes whose answers were recorded.
+    served_by: set[int] = field(default_factory=set)
 
     def add(self, run: RunResult) -> RunResult:
         """Merge one slice into the totals for its load level."""
@@ -86,6 +95,7 @@ class ConfigResult:
             "server": self.spec.server,
             "cold_start_samples_ms": [round(c * 1000, 1) for c in self.cold_starts_s],
             "rss_mib": (sum(self.rss_kib) / len(self.rss_kib) / 1024) if self.rss_kib else None,
+            "processes": len(self.served_by),
             "runs": {str(c): r.summary() for c, r in sorted(self.runs.items())},
         }
 
@@ -128,7 +138,8 @@ class Benchmark:
                 self._probe_startup()
             if o.lambda_cold_starts > 0:
                 self._lambda_cold_starts()
-            self._cold_start_rounds(specs, o.cold_starts - 1)
+            # Each process of the side-by-side runs adds its own cold start.
+            self._cold_start_rounds(specs, o.cold_starts - max(1, o.processes))
             self._side_by_side(specs, [(1, o.requests), (o.concurrency, o.concurrent_requests)])
             if o.two_worker_requests > 0:
                 self._side_by_side([replace(spec, workers=2) for spec in specs if spec.verify],
@@ -150,38 +161,50 @@ class Benchmark:
                     self.results[spec.key].cold_starts_s.append(self._start(server))
 
     def _side_by_side(self, specs: list[ServerSpec], levels: list[tuple[int, int]]) -> None:
-        """All `specs` servers up at once; each (concurrency, requests) level in
-        interleaved slices; RSS read after the last one."""
+        """`processes` servers of every spec up at once; each (concurrency, requests)
+        level in interleaved slices, each configuration's slices spread over its
+        processes; RSS read after the last one (each process's workers)."""
         with ExitStack() as running:
-            servers: list[BenchServer] = []
+            pools: list[list[BenchServer]] = []
             for spec in specs:
                 self.results[spec.key] = self.results.get(spec.key) or ConfigResult(spec)
-                if not self._time_left(f"start of {spec.label}"):
-                    return
-                server = running.enter_context(self._server(spec))
-                self.results[spec.key].cold_starts_s.append(self._start(server))
-                servers.append(server)
+                pool: list[BenchServer] = []
+                for _ in range(max(1, self.options.processes)):
+                    if not self._time_left(f"start of {spec.label}"):
+                        return
+                    server = running.enter_context(self._server(spec))
+                    self.results[spec.key].cold_starts_s.append(self._start(server))
+                    pool.append(server)
+                pools.append(pool)
             if self.attributes is None:
-                self.attributes = self._learn(servers[0])
-            for server in servers:  # not recorded; at full concurrency to warm every worker
-                self._load(server, self.options.concurrency, self.options.warmup)
+                self.attributes = self._learn(pools[0][0])
+            for pool in pools:  # not recorded; at full concurrency to warm every worker
+                for server in pool:
+                    self._load(server, self.options.concurrency, self.options.warmup)
             for concurrency, total in levels:
-                self._interleaved(servers, concurrency, total)
-            for server in servers:
-                self.results[server.spec.key].rss_kib = server.worker_rss_kib()
+                self._interleaved(pools, concurrency, total)
+            for pool in pools:
+                self.results[pool[0].spec.key].rss_kib = [
+                    rss for server in pool for rss in server.worker_rss_kib()]
 
-    def _interleaved(self, servers: list[BenchServer], concurrency: int, total: int) -> None:
+    def _interleaved(self, pools: list[list[BenchServer]], concurrency: int, total: int) -> None:
+        """`total` requests per configuration in `rounds` slices; every round sends one
+        slice to each configuration (the order flips every round), to its processes in
+        turn."""
         rounds = max(1, min(self.options.rounds, total))
         per_slice = math.ceil(total / rounds)
         for round_no in range(rounds):
             if not self._time_left(f"round {round_no + 1} at {concurrency} clients"):
                 break
-            for server in servers if round_no % 2 == 0 else servers[::-1]:
-                self.results[server.spec.key].add(self._load(server, concurrency, per_slice))
-        for server in servers:
-            run = self.results[server.spec.key].runs.get(concurrency)
+            for pool in pools if round_no % 2 == 0 else pools[::-1]:
+                server = pool[round_no % len(pool)]
+                result = self.results[server.spec.key]
+                result.add(self._load(server, concurrency, per_slice))
+                result.served_by.add(server.port)
+        for pool in pools:
+            run = self.results[pool[0].spec.key].runs.get(concurrency)
             if run is not None:
-                self.progress(f"  {server.spec.label}, {concurrency} clients: {describe(run)}")
+                self.progress(f"  {pool[0].spec.label}, {concurrency} clients: {describe(run)}")
 
     def _prime_bytecode(self) -> None:
         spec = ServerSpec("skill", True)
