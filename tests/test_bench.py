@@ -246,3 +246,17 @@ def test_the_lambda_comparison_runs_on_run_time_dependencies_only(tmp_path) -> N
     done = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True, text=True,
                           env={"PYTHONPATH": str(tmp_path)}, cwd=tmp_path, timeout=60)
     assert done.stdout.strip() == "[true, false, false]", done.stderr
+
+
+@pytest.mark.parametrize("total, concurrency, min_rounds, per_client, expected", [
+    (2000, 1, 20, 20, (100, 20)),   # 1 client: small slices, so drift hits every server
+    (4000, 16, 20, 20, (20, 200)),  # 16 clients: the minimum rounds already keep slices small
+    (1500, 1, 20, 20, (75, 20)),
+    (10, 1, 20, 20, (10, 1)),       # never more slices than requests
+    (0, 1, 20, 20, (1, 0)),
+    (2000, 1, 20, 0, (2000, 1)),    # a nonsense size is read as 1
+])
+def test_slices(total, concurrency, min_rounds, per_client, expected) -> None:
+    from skill.bench.runner import slices
+
+    assert slices(total, concurrency, min_rounds, per_client) == expected

@@ -5,8 +5,9 @@ skill on its default SQLite store (a temp file) and for a hello-world skill on t
 identical stack (`skill.bench.floor`), with request verification ON and OFF, and posts
 Alexa-signed requests (a throwaway CA, trusted only inside the benchmark's servers: see
 `skill.bench.server`) for a fixed mix: launch, relief step (calf), next, 30 s countdown,
-serious check. Skill and floor are loaded side by side in interleaved slices, so the
-skill/floor ratios hold on a busy machine. Prints Markdown to stdout (progress on
+serious check. Skill and floor are loaded side by side in small interleaved slices, each
+configuration spread over several server processes, so the skill/floor ratios hold on a
+busy machine. Prints Markdown to stdout (progress on
 stderr): median and p99 latency and requests/s at 1 and 16 clients, cold start (process
 start to the first 200 on a LaunchRequest) and RSS per worker, with the ratios; the
 same on 2 workers; then the skill and floor (verification OFF, 1 client) on waitress as
@@ -49,7 +50,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--concurrency", type=int, default=d.concurrency,
                         help="concurrent clients for the loaded runs (default %(default)s)")
     parser.add_argument("--rounds", type=int, default=d.rounds,
-                        help="slices per load level, interleaved across the servers "
+                        help="slices per load level (at least), interleaved across the "
+                             "servers (default %(default)s)")
+    parser.add_argument("--slice-requests", type=int, default=d.slice_requests,
+                        help="requests per client in one slice, at most "
                              "(default %(default)s)")
     parser.add_argument("--processes", type=int, default=d.processes,
                         help="server processes per configuration in the side-by-side "
@@ -94,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     options = Options(
         requests=args.requests, concurrent_requests=args.concurrent_requests,
         concurrency=args.concurrency, rounds=args.rounds, warmup=args.warmup,
-        processes=args.processes, cold_starts=args.cold_starts,
+        processes=args.processes, slice_requests=args.slice_requests, cold_starts=args.cold_starts,
         two_worker_requests=args.two_worker_requests, startup_probes=args.startup_probes,
         worker_class=args.worker_class,
         lambda_cold_starts=args.lambda_cold_starts, server_requests=args.server_requests,

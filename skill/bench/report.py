@@ -193,7 +193,8 @@ def machine_note(results: dict[str, Any]) -> str:
     errors = sum(run["errors"] for cfg in results["configs"].values() for run in cfg["runs"].values())
     note = (f"Measured on {m['cpus']} cores ({m['cpu_model'] or 'unknown CPU'}), Python {m['python']}, "
             f"{o['server']}, client and server on the same machine over loopback, "
-            f"skill and floor loaded in {o['rounds']} interleaved rounds, "
+            f"skill and floor loaded in interleaved slices of at most "
+            f"{o.get('slice_requests', 0)} requests per client (at least {o['rounds']} per level), "
             f"{o.get('processes', 1)} server processes per configuration, samples pooled; "
             f"{o['requests']} requests at 1 client and {o['concurrent_requests']} at {o['concurrency']} "
             f"per configuration, mix: launch, relief step, next, 30 s countdown, serious check; "

@@ -48,7 +48,11 @@ class Options:
     requests: int = 2000             # per configuration, at 1 client
     concurrent_requests: int = 4000  # per configuration, at `concurrency` clients
     concurrency: int = 16
-    rounds: int = 20                 # slices per load level, interleaved across servers
+    rounds: int = 20                 # slices per load level (at least), interleaved across servers
+    #: Requests per client in one slice, at most: the machine's speed drifts over seconds
+    #: (a shared host), and with 100-request slices one server's median could land 10%
+    #: off another's of the same code; 20-request slices put every server in every moment.
+    slice_requests: int = 20
     warmup: int = 200
     cold_starts: int = 9             # samples per configuration (median; starts vary ±10%)
     two_worker_requests: int = 4000  # skill, verify ON, 2 workers; 0 skips it
@@ -191,8 +195,8 @@ class Benchmark:
         """`total` requests per configuration in `rounds` slices; every round sends one
         slice to each configuration (the order flips every round), to its processes in
         turn."""
-        rounds = max(1, min(self.options.rounds, total))
-        per_slice = math.ceil(total / rounds)
+        rounds, per_slice = slices(total, concurrency, self.options.rounds,
+                                   self.options.slice_requests)
         for round_no in range(rounds):
             if not self._time_left(f"round {round_no + 1} at {concurrency} clients"):
                 break
@@ -292,6 +296,15 @@ class Benchmark:
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "elapsed_s": round(elapsed_s, 1),
         }
+
+
+def slices(total: int, concurrency: int, min_rounds: int, per_client: int) -> tuple[int, int]:
+    """(rounds, requests per slice) for `total` requests at `concurrency` clients: at least
+    `min_rounds` slices, more when a slice would give a client more than `per_client`
+    requests, never an empty slice."""
+    by_size = total // max(1, per_client * concurrency)
+    rounds = max(1, min(total, max(min_rounds, by_size)))
+    return rounds, math.ceil(total / rounds)
 
 
 def describe(run: RunResult) -> str:
