@@ -6,10 +6,11 @@ starts are sampled one server at a time, in interleaved rounds. Then, side by si
 four 1-worker servers (skill and floor, verification ON and OFF) are up at the same
 time, and every load level is sent in rounds of small slices, one slice to each server
 in turn (the order flips every round), so a busy moment on the machine hits all four
-alike and the skill/floor ratios stay honest on a shared, noisy host. Each configuration
-runs as several processes (`processes`) whose slices are pooled, because one process of
-a server can sit 10% above or below another of the same server for its whole life. The
-same for the 2-worker pair (skill and floor, verification ON).
+alike and the skill/floor ratios stay honest on a shared, noisy host. Slices are small
+(`slice_requests` per client) because the machine's speed drifts over seconds, and each
+configuration runs as several processes (`processes`) whose samples are pooled, so no
+single process's luck decides a ratio. The same for the 2-worker pair (skill and floor,
+verification ON).
 
 One time cap bounds the whole run; whatever is not reached by then is reported as
 missing rather than waited for. Every server is stopped on the way out, whatever happens.
@@ -50,8 +51,8 @@ class Options:
     concurrency: int = 16
     rounds: int = 20                 # slices per load level (at least), interleaved across servers
     #: Requests per client in one slice, at most: the machine's speed drifts over seconds
-    #: (a shared host), and with 100-request slices one server's median could land 10%
-    #: off another's of the same code; 20-request slices put every server in every moment.
+    #: (a shared host). With 100-request slices, five processes of the same floor had
+    #: medians from 1.65 to 2.14 ms; with 40-request slices, 1.94 to 2.00 ms.
     slice_requests: int = 20
     warmup: int = 200
     cold_starts: int = 9             # samples per configuration (median; starts vary ±10%)
@@ -62,9 +63,8 @@ class Options:
     lambda_cold_starts: int = 15     # per store and side; 0 skips the Lambda comparison
     server_requests: int = 1500      # per server, 1 client, on waitress and Werkzeug; 0 skips
     #: Server processes per configuration in the side-by-side runs, their samples pooled:
-    #: two processes of the same server, loaded alike, differ by up to ±10% in median
-    #: latency (hash seed, memory layout, which core), which one process per side would
-    #: put straight into the skill/floor ratio.
+    #: even with small slices, processes of the same server differ by a few percent in
+    #: median latency, which one process per side would put straight into the ratio.
     processes: int = 3
     time_cap_s: float = 420.0
 
