@@ -194,17 +194,21 @@ def test_no_doses_and_no_drug_but_article_001s_two_in_the_relief_steps(content) 
 def test_serious_check_content(content) -> None:
     questions = content.serious.question
     assert 1 <= len(questions) <= 5
-    assert [q.kind for q in questions] == ["emergency", "emergency", "emergency", "doctor", "doctor"]
+    assert [q.kind for q in questions] == ["emergency", "emergency", "emergency", "doctor",
+                                           "doctor_first"]
     emergency = " ".join(q.text for q in questions if q.kind == "emergency").lower()
     for sign in ("ten minutes", "bear", "poisonous", "infectious", "stung", "bitten"):
         assert sign in emergency
-    doctor = " ".join(q.text for q in questions if q.kind == "doctor").lower()
+    doctor = " ".join(q.text for q in questions if q.kind in ("doctor", "doctor_first")).lower()
     for sign in ("coming back", "sleep", "day", "walk", "stand", "other symptoms"):
         assert sign in doctor
     # the check asks nothing about a person's own medicines or conditions: it informs
     assert "medicine" not in doctor and "condition" not in doctor
     assert "medicines and conditions are linked" in content.outcome("reassure").text.lower()
     assert content.outcome("emergency").text.startswith("Call your local emergency number")
+    # other symptoms in the check: the red-flag table's doctor-first answer, word for word
+    assert content.outcome("doctor_first").text == content.index.sign_answers["doctor"].text
+    assert "skip massage, heat and stretching" in content.outcome("doctor_first").text
     assert "not medical advice" in content.serious.disclaimer.text
 
 
@@ -302,6 +306,8 @@ def test_the_copy_loads(broken) -> None:
     ("relief.toml", 'id = "walk"', 'id = "stand"', "content/relief.toml: step[2].id: duplicate id 'stand'"),
     ("relief.toml", "[closing]", "[closing\n", "content/relief.toml: invalid TOML"),
     ("serious.toml", 'kind = "emergency"', 'kind = "doctor"', "emergency questions must come before doctor questions"),
+    ("serious.toml", 'kind = "emergency"', 'kind = "doctor_first"', "emergency questions must come before doctor questions"),
+    ("serious.toml", 'id = "doctor_first"', 'id = "watch"', "no outcome with id 'doctor_first'"),
     ("serious.toml", 'kind = "doctor"', 'kind = "urgent"', "content/serious.toml: question[3].kind"),
     ("serious.toml", "Call your local emergency number now", "Please call for help now",
      "content/serious.toml: outcome[0].text: must start with 'Call your local emergency number'"),

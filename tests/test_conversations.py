@@ -238,15 +238,30 @@ def test_an_emergency_sign_says_call_first_and_ends(talk, replies) -> None:
     assert "not medical advice" in turn.card["content"]
 
 
-@pytest.mark.parametrize("replies, asked", [
-    ("nnny", 4), ("nnnny", 5), ("nnn??", 4), ("nnnu", 4), ("nnnnu", 5), ("nnnn??", 5)])
-def test_a_doctor_sign_says_see_a_doctor(talk, replies, asked) -> None:
-    """A yes, a "not sure", or a second unclear answer on a doctor question."""
+@pytest.mark.parametrize("replies", ["nnny", "nnn??", "nnnu"])
+def test_a_doctor_sign_says_see_a_doctor(talk, replies) -> None:
+    """A yes, a "not sure", or a second unclear answer on the question about cramps that
+    keep coming back: see a doctor, and the relief steps are still offered."""
     turn = answer_all(talk, list(replies))
     assert turn.text.startswith(CONTENT.outcome("doctor").text)
     assert turn.text.endswith("Want the relief steps now?")
     assert not turn.ended
     assert talk.intent("Yes").text.startswith(STEPS[0].text)
+
+
+@pytest.mark.parametrize("replies", ["nnnny", "nnnnu", "nnnn??"])
+def test_other_symptoms_say_a_doctor_first_and_offer_no_stretch(talk, replies) -> None:
+    """Other symptoms with the cramps, or trouble walking, in the check: the same answer
+    as when the symptom is named outright (a doctor before anything else, no massage, heat
+    or stretch), in the normal voice, and the session ends: no relief step follows."""
+    talk.intent("QuietVoiceIntent")
+    turn = answer_all(talk, list(replies))
+    assert turn.text == CONTENT.outcome("doctor_first").text
+    assert turn.text == CONTENT.index.sign_answers["doctor"].text
+    assert turn.ended and not turn.whispered
+    for word in ("Want the relief", "stretch the", "time it", "say next"):
+        assert word.lower() not in turn.text.lower()
+    assert "not medical advice" in turn.card["content"]
 
 
 def test_no_signs_is_reassuring_and_offers_relief(talk) -> None:

@@ -7,11 +7,12 @@ import itertools
 import pytest
 
 from skill.domain.triage import (
-    Ask, CheckResult, Done, Kind, Reply, answer, duration_reply, is_urgent, validate)
+    Ask, CheckResult, Done, Kind, Reply, answer, duration_reply, holds_back_relief, is_urgent,
+    validate)
 
-E, D = Kind.EMERGENCY, Kind.DOCTOR
+E, D, F = Kind.EMERGENCY, Kind.DOCTOR, Kind.DOCTOR_FIRST
 Y, N, U = Reply.YES, Reply.NO, Reply.UNSURE
-KINDS = (E, E, E, D, D)
+KINDS = (E, E, E, D, F)
 
 
 @pytest.mark.parametrize("index, reply, verdict", [
@@ -28,7 +29,10 @@ KINDS = (E, E, E, D, D)
     (3, N, Ask(4)),
     # doctor questions: yes or not sure (the cautious reading) is a doctor
     (3, Y, Done(CheckResult.DOCTOR)),
-    (4, U, Done(CheckResult.DOCTOR)),
+    (3, U, Done(CheckResult.DOCTOR)),
+    # other symptoms: a doctor first, and nothing else until then
+    (4, Y, Done(CheckResult.DOCTOR_FIRST)),
+    (4, U, Done(CheckResult.DOCTOR_FIRST)),
     # no to the last question: all clear
     (4, N, Done(CheckResult.REASSURE)),
     # a stale or tampered index starts again
@@ -59,17 +63,26 @@ def test_every_reply_sequence_ends_at_the_first_reply_that_is_not_no() -> None:
         if first is None:
             assert result is CheckResult.REASSURE
         else:
-            expected = {(E, Y): CheckResult.EMERGENCY, (E, U): CheckResult.WATCH}.get(
+            expected = {(E, Y): CheckResult.EMERGENCY, (E, U): CheckResult.WATCH,
+                        (F, Y): CheckResult.DOCTOR_FIRST, (F, U): CheckResult.DOCTOR_FIRST}.get(
                 (KINDS[first], replies[first]), CheckResult.DOCTOR)
             assert result is expected
 
 
 @pytest.mark.parametrize("result, urgent", [
-    (CheckResult.EMERGENCY, True), (CheckResult.WATCH, True),
+    (CheckResult.EMERGENCY, True), (CheckResult.WATCH, True), (CheckResult.DOCTOR_FIRST, True),
     (CheckResult.DOCTOR, False), (CheckResult.REASSURE, False),
 ])
 def test_results_naming_the_emergency_number_are_urgent(result, urgent) -> None:
     assert is_urgent(result) is urgent
+
+
+@pytest.mark.parametrize("result, holds_back", [
+    (CheckResult.EMERGENCY, True), (CheckResult.DOCTOR_FIRST, True),
+    (CheckResult.WATCH, False), (CheckResult.DOCTOR, False), (CheckResult.REASSURE, False),
+])
+def test_no_relief_step_is_offered_after_an_emergency_or_other_symptoms(result, holds_back) -> None:
+    assert holds_back_relief(result) is holds_back
 
 
 @pytest.mark.parametrize("over_minutes, seconds, reply", [
@@ -103,6 +116,7 @@ def test_a_single_doctor_question_list_works() -> None:
     ((), "at least one"),
     ((E, E, D, D, D, D), "at most 5"),
     ((D, E), "before doctor"),
+    ((F, E), "before doctor"),
 ])
 def test_invalid_question_lists_are_refused(kinds, message) -> None:
     with pytest.raises(ValueError, match=message):

@@ -11,6 +11,9 @@ from collections.abc import Iterable
 from msgspec import Struct
 
 from skill.domain.content import EMERGENCY_SIGNS, Content
+from skill.domain.triage import DOCTOR_KINDS, Kind
+
+EMERGENCY_KINDS = frozenset({Kind.EMERGENCY})
 
 #: Alexa's limit for a card's title and text together.
 MAX_CARD_CHARS = 8_000
@@ -66,8 +69,8 @@ def serious_card(content: Content, outcome_id: str) -> Card:
     outcome = content.outcome(outcome_id)
     lines = [outcome.text]
     cited: set[str] = {*outcome.sources, *content.serious.disclaimer.sources}
-    for kind, heading in (("emergency", EMERGENCY_HEADING), ("doctor", DOCTOR_HEADING)):
-        questions = [q for q in content.serious.question if q.kind == kind]
+    for kinds, heading in ((EMERGENCY_KINDS, EMERGENCY_HEADING), (DOCTOR_KINDS, DOCTOR_HEADING)):
+        questions = [q for q in content.serious.question if q.kind in kinds]
         if questions:
             lines += ["", heading, *(f"- {q.text}" for q in questions)]
             for question in questions:

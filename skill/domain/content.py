@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import msgspec
 from msgspec import Meta, Struct
 
-from skill.domain.triage import MAX_QUESTIONS, CheckResult, Kind
+from skill.domain.triage import DOCTOR_KINDS, MAX_QUESTIONS, CheckResult, Kind
 
 NonEmpty = Annotated[str, Meta(min_length=1)]
 SourceIds = Annotated[tuple[NonEmpty, ...], Meta(min_length=1)]
@@ -181,6 +181,8 @@ class ResultText(_Strict):
     id: CheckResult
     text: NonEmpty
     sources: SourceIds
+    #: A cautious editorial reading of the sources, when the text makes one.
+    reading: str | None = None
 
 
 class SeriousFile(_Strict):
@@ -892,7 +894,8 @@ def _check(folder: Path, content: Content) -> Iterator[str]:
     serious = content.serious
     yield from _duplicates(where["serious.toml"], "question", [q.id for q in serious.question])
     kinds = [q.kind for q in serious.question]
-    if "doctor" in kinds and "emergency" in kinds[kinds.index("doctor"):]:
+    first_doctor = next((n for n, kind in enumerate(kinds) if kind in DOCTOR_KINDS), None)
+    if first_doctor is not None and "emergency" in kinds[first_doctor:]:
         yield f"{where['serious.toml']}: question: emergency questions must come before doctor questions"
     outcome_ids = [o.id.value for o in serious.outcome]
     yield from _duplicates(where["serious.toml"], "outcome", outcome_ids)

@@ -6,6 +6,9 @@ sure") decides, so nothing a person says about their symptoms has to be kept. Ru
 - "not sure" on an emergency question ends it at once with the cautious WATCH (when to
   call the emergency number, otherwise see a doctor): asking more would only delay that;
 - on a doctor question, "yes" or "not sure" (the cautious reading) ends it: DOCTOR;
+- on a doctor-first question (other symptoms with the cramps), the same ends it with
+  DOCTOR_FIRST: a doctor before anything else, and no massage, heat or stretch until then,
+  as when the symptom is named outright (content/red_flags.toml's "doctor" tier);
 - "no" moves to the next question; "no" to the last one: REASSURE.
 A length of time said in answer ("fifteen minutes") is a yes or a no only for a question
 about how long the cramp has lasted (`duration_reply`).
@@ -25,6 +28,11 @@ MAX_QUESTIONS = 5
 class Kind(str, Enum):
     EMERGENCY = "emergency"
     DOCTOR = "doctor"
+    DOCTOR_FIRST = "doctor_first"
+
+
+#: The kinds that send the user to a doctor (they come after every emergency question).
+DOCTOR_KINDS = frozenset({Kind.DOCTOR, Kind.DOCTOR_FIRST})
 
 
 class Reply(str, Enum):
@@ -39,6 +47,7 @@ class CheckResult(str, Enum):
     EMERGENCY = "emergency"
     WATCH = "watch"
     DOCTOR = "doctor"
+    DOCTOR_FIRST = "doctor_first"
     REASSURE = "reassure"
 
 
@@ -65,7 +74,7 @@ def validate(kinds: Sequence[Kind]) -> None:
         raise ValueError(f"the check asks at most {MAX_QUESTIONS} questions")
     seen_doctor = False
     for kind in kinds:
-        seen_doctor = seen_doctor or kind is Kind.DOCTOR
+        seen_doctor = seen_doctor or kind in DOCTOR_KINDS
         if seen_doctor and kind is Kind.EMERGENCY:
             raise ValueError("emergency questions must come before doctor questions")
 
@@ -82,7 +91,8 @@ def answer(kinds: Sequence[Kind], index: int, reply: Reply) -> Verdict:
         if reply is Reply.UNSURE:
             return Done(CheckResult.WATCH)
     elif reply is not Reply.NO:
-        return Done(CheckResult.DOCTOR)
+        return Done(CheckResult.DOCTOR_FIRST if kinds[index] is Kind.DOCTOR_FIRST
+                    else CheckResult.DOCTOR)
     if index + 1 < len(kinds):
         return Ask(index + 1)
     return Done(CheckResult.REASSURE)
@@ -91,7 +101,13 @@ def answer(kinds: Sequence[Kind], index: int, reply: Reply) -> Verdict:
 def is_urgent(result: CheckResult) -> bool:
     """Results that tell the user when to call the emergency number: said in the normal
     voice even to someone who asked for a whisper, so they cannot be missed."""
-    return result in (CheckResult.EMERGENCY, CheckResult.WATCH)
+    return result in (CheckResult.EMERGENCY, CheckResult.WATCH, CheckResult.DOCTOR_FIRST)
+
+
+def holds_back_relief(result: CheckResult) -> bool:
+    """Results after which no relief step (massage, heat, stretch) is offered: the check
+    ends there, as the red-flag answers do."""
+    return result in (CheckResult.EMERGENCY, CheckResult.DOCTOR_FIRST)
 
 
 def duration_reply(over_minutes: int | None, seconds: float | None) -> Reply | None:

@@ -70,12 +70,13 @@ def duration_reply(content: Content, state: DialogState, duration: str | None) -
 
 def result_answer(content: Content, state: DialogState, result: triage.CheckResult) -> Answer:
     """The end of the check. An emergency ends on the emergency line (the disclaimer stays
-    on the card); the others offer the relief steps."""
+    on the card), and other symptoms on "a doctor first", offering nothing else; the
+    others offer the relief steps."""
     said = content.outcome(result.value)
     done = state.but(flow="none", question=None, pending="relief", misses=0,
                      sources=tuple(sorted(said.sources)))
     card = serious_card(content, result.value)
-    if result is triage.CheckResult.EMERGENCY:
+    if triage.holds_back_relief(result):
         answer = tell(done.but(pending="none"), said.text)
     else:
         prompts = content.prompts.check
