@@ -53,3 +53,12 @@ def test_saved_state_holds_only_conversation_positions() -> None:
     DialogState(flow="relief", step=1).save(attributes)
     assert set(attributes[KEY]) <= {"v", "flow", "muscle", "step", "question", "pending",
                                     "misses", "hold", "last_speech", "last_reprompt"}
+
+
+def test_a_restarted_conversation_keeps_only_what_was_last_said() -> None:
+    from skill.domain.state import DialogState
+
+    busy = DialogState(flow="relief", muscle="CALF", step=3, question=2, pending="check",
+                       misses=1, hold=45, topic="causes", item=2, sources=("001",),
+                       last_speech="Rub the muscle.", last_reprompt="Say next.", last_urgent=True)
+    assert busy.restarted() == DialogState(last_speech="Rub the muscle.", last_reprompt="Say next.")

@@ -11,9 +11,7 @@ from collections.abc import Iterable
 from msgspec import Struct
 
 from skill.domain.content import EMERGENCY_SIGNS, Content
-from skill.domain.triage import DOCTOR_KINDS, Kind
-
-EMERGENCY_KINDS = frozenset({Kind.EMERGENCY})
+from skill.domain.triage import DOCTOR_KINDS, EMERGENCY_KINDS
 
 #: Alexa's limit for a card's title and text together.
 MAX_CARD_CHARS = 8_000

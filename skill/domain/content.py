@@ -19,7 +19,8 @@ from typing import Annotated, Any, Literal, TypeVar
 import msgspec
 from msgspec import Meta, Struct
 
-from skill.domain.triage import DOCTOR_KINDS, MAX_QUESTIONS, CheckResult, Kind
+from skill.domain.triage import MAX_QUESTIONS, CheckResult, Kind
+from skill.domain.triage import validate as validate_kinds
 
 NonEmpty = Annotated[str, Meta(min_length=1)]
 SourceIds = Annotated[tuple[NonEmpty, ...], Meta(min_length=1)]
@@ -893,10 +894,10 @@ def _check(folder: Path, content: Content) -> Iterator[str]:
     # serious check
     serious = content.serious
     yield from _duplicates(where["serious.toml"], "question", [q.id for q in serious.question])
-    kinds = [q.kind for q in serious.question]
-    first_doctor = next((n for n, kind in enumerate(kinds) if kind in DOCTOR_KINDS), None)
-    if first_doctor is not None and "emergency" in kinds[first_doctor:]:
-        yield f"{where['serious.toml']}: question: emergency questions must come before doctor questions"
+    try:  # the check's own rules for its question list (the order of the kinds)
+        validate_kinds([q.kind for q in serious.question])
+    except ValueError as exc:
+        yield f"{where['serious.toml']}: question: {exc}"
     outcome_ids = [o.id.value for o in serious.outcome]
     yield from _duplicates(where["serious.toml"], "outcome", outcome_ids)
     for needed in (result.value for result in CheckResult):

@@ -73,6 +73,10 @@ class DialogState(Struct, kw_only=True, frozen=True, omit_defaults=True):
         """Write this state into session attributes (other keys are left alone)."""
         attributes[KEY] = msgspec.to_builtins(self)
 
+    def restarted(self) -> "DialogState":
+        """A fresh conversation that still knows what was last said (for "repeat")."""
+        return DialogState(last_speech=self.last_speech, last_reprompt=self.last_reprompt)
+
     def but(self, **changes: Any) -> "DialogState":
         """A copy with some fields changed."""
         return msgspec.structs.replace(self, **changes)

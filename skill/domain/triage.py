@@ -33,6 +33,7 @@ class Kind(str, Enum):
 
 #: The kinds that send the user to a doctor (they come after every emergency question).
 DOCTOR_KINDS = frozenset({Kind.DOCTOR, Kind.DOCTOR_FIRST})
+EMERGENCY_KINDS = frozenset({Kind.EMERGENCY})
 
 
 class Reply(str, Enum):

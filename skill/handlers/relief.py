@@ -138,7 +138,7 @@ class ReliefStepsIntentHandler(IntentHandler):
     intents = frozenset({"ReliefStepsIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
-        fresh = DialogState(last_speech=state.last_speech, last_reprompt=state.last_reprompt)
+        fresh = state.restarted()
         person = slots.person(handler_input, self.content)
         if person is not None and person.kind == "child":
             return child_answer(self.content, fresh)

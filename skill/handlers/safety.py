@@ -21,7 +21,7 @@ from ask_sdk_core.utils import get_intent_name, is_request_type
 from msgspec.structs import replace
 
 from skill.domain import triage
-from skill.domain.content import Content, Sign
+from skill.domain.content import LONG_CRAMP, STRONG_PAIN, UNKNOWN_SIGN_ANSWER, Content, Sign
 from skill.domain.countdown import readable_seconds
 from skill.domain.safety import cramp_too_long, is_red_flag, only_the_cramp, signs_in, strongest
 from skill.domain.state import DialogState
@@ -30,7 +30,6 @@ from skill.handlers.common import Answer, IntentHandler, tell
 from skill.handlers.dialog import carry_on, reask
 from skill.handlers.relief import first_step
 
-from skill.domain.content import LONG_CRAMP, STRONG_PAIN, UNKNOWN_SIGN_ANSWER
 #: Slot types whose words are never read for signs (a duration is ISO 8601).
 NOT_WORDS = frozenset({"duration"})
 
@@ -61,7 +60,7 @@ def relief_sign_answer(content: Content, state: DialogState, sign: Sign,
     if state.in_check or (said.text and not (said.lead or note)):
         remark = said.text or note or f"{said.lead}."
         return carry_on(content, state.but(sources=tuple(sorted(cited))), remark)
-    fresh = DialogState(last_speech=state.last_speech, last_reprompt=state.last_reprompt)
+    fresh = state.restarted()
     answer = first_step(content, fresh, muscle, lead=said.lead, note=note)
     merged = tuple(sorted({*answer.state.sources, *cited}))
     return replace(answer, state=answer.state.but(sources=merged),
@@ -126,13 +125,11 @@ class SymptomIntentHandler(IntentHandler):
         if sign is None:
             if unknown and only_the_cramp(slots.heard(handler_input, "sign"),
                                           self.content.red_flags.cramp_words):
-                fresh = DialogState(last_speech=state.last_speech, last_reprompt=state.last_reprompt)
-                return first_step(self.content, fresh, muscle)
+                return first_step(self.content, state.restarted(), muscle)
             if unknown:
                 return unknown_sign_answer(self.content)
             if muscle is not None:  # a muscle and no sign named: the cramp itself
-                fresh = DialogState(last_speech=state.last_speech, last_reprompt=state.last_reprompt)
-                return first_step(self.content, fresh, muscle)
+                return first_step(self.content, state.restarted(), muscle)
             prompts = self.content.prompts.general
             return reask(self.content, state, prompts.fallback_emergency)
         return sign_answer(self.content, state, sign, muscle)
