@@ -1,9 +1,39 @@
 """Utterance -> intent and slots, from the interaction model's own samples and slot values.
 
-Order, as a device would feel it: launch phrases ("open leg cramp helper"), one-shots
-("ask leg cramp helper <utterance>"), then an exact match (a sample, a built-in phrase, or a
-sample with {slot} placeholders whose slot values resolve), then the closest sample (difflib,
-with a confidence), else AMAZON.FallbackIntent.
+A stand-in for Alexa's NLU that decides the way a device does, in this order (the first rule
+that gives an answer wins; `Resolution.rule` and the console's `heard:` line name it):
+
+0. A launch phrase ("open leg cramp helper") or a one-shot ("ask leg cramp helper <words>",
+   the words then go through the rules below in a new session).
+1. **Word for word**: a sample without slots, or a built-in intent's stand-in phrase
+   (`builtins.py`), said exactly (case and punctuation aside).
+2. **A carrier phrase**: a sample with slots whose own words are all there, exactly and in
+   order, with one or more whole words in each slot's place, every way of splitting tried.
+   - A custom slot takes whatever words stand in its place: a listed value or synonym is
+     `ER_SUCCESS_MATCH` with its id, any other words `ER_SUCCESS_NO_MATCH` with the words as
+     the value, as a device sends them ("my foot is green": sign='green', muscle=FOOT).
+   - A sample with fewer than two words of its own, only a slot ("{sign}") or a slot beside
+     one word ("i {sign}", "{muscle} cramp"), takes listed values only: otherwise any speech
+     at all would fill it.
+   - A built-in slot takes only what it can read: AMAZON.DURATION a duration (ISO 8601,
+     `duration.py`), AMAZON.NUMBER a whole number (digits, `number.py`); other words leave
+     that carrier unmatched.
+   - Among the carriers that fit, listed values win: fewest slots with unlisted words (a
+     built-in slot's value, or a word the samples themselves show in the slot's place such
+     as "leg", counts as listed), then the most words of its own, then unlisted words most
+     like the type's values ("kidney disease" as a condition), then the model's order.
+   - No limit on how many words a slot takes: Alexa's only limit is the carrier's own
+     words. But words Alexa's model was taught are not a value it never saw: when a slot's
+     unlisted words hold a listed value with more words round it ("i feel really
+     confused") or words of the samples ("is this cramp dangerous"), the closest sample
+     (rule 3) wins if it is of another intent, or of the same intent with more listed slots
+     or without the intent's own words in a slot ("time my stretch for a minute"). Words
+     the model never saw ("turquoise", "dying") stay in the slot.
+3. **The closest sample**, with a confidence: word order (difflib) or shared words weighted
+   by how specific they are to an intent (`similarity.py`), listed values and durations
+   read as slot markers; it must share a meaningful word, agree on negation, and score
+   above `CLOSE_MATCH_THRESHOLD`.
+4. Else **AMAZON.FallbackIntent**, where a device sends speech outside the skill's world.
 """
 from __future__ import annotations
 
@@ -228,16 +258,20 @@ class Resolver:
             return self._close_match(text)
         if any(self._taught_words(slot) for slot in carrier.slots.values()):
             close = self._close_match(text)
-            if close.intent != carrier.intent and close.intent != FALLBACK_INTENT:
-                return close  # another intent's phrasing
-            if close.intent == carrier.intent and (
-                    self._known(close) > self._known(carrier)
-                    or self._own_words(carrier)):
-                # the same intent's sample with a listed value where the carrier had more
-                # words ("i feel really confused"), or with the intent's own words out of
-                # the slot ("time my stretch for a minute")
+            if self._close_wins_over(carrier, close):
                 return close
         return carrier
+
+    def _close_wins_over(self, carrier: Resolution, close: Resolution) -> bool:
+        """Whether the closest sample beats a carrier whose unlisted words the model was
+        taught: another intent's sample, or the same intent's with more listed slots ("i
+        feel really confused" as "i feel {sign}", sign=confused) or without the intent's own
+        words in a slot ("time my stretch for a minute")."""
+        if close.intent == FALLBACK_INTENT:
+            return False
+        if close.intent != carrier.intent:
+            return True
+        return self._known(close) > self._known(carrier) or self._own_words(carrier)
 
     def _familiar(self, slot: ResolvedSlot) -> bool:
         """A listed value, a built-in type's value, or one the samples show in its place."""
