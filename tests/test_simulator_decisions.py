@@ -36,8 +36,10 @@ SMALL_MODEL = {"interactionModel": {"languageModel": {
                                   "it feels {sign}", "it's been {sign}", "is this {sign}",
                                   "my cramp is {sign}"], sign="SIGN", muscle="MUSCLE"),
         _intent("IsItSeriousIntent", ["is this serious", "is this cramp serious"]),
-        _intent("CrampDurationIntent", ["it's been {duration}", "time it for {duration}"],
-                duration="AMAZON.DURATION"),
+        _intent("CrampDurationIntent", ["it's been {duration}", "time it for {duration}",
+                                        "time the stretch for {duration}",
+                                        "time my {muscle} for {duration}"],
+                duration="AMAZON.DURATION", muscle="MUSCLE"),
         _intent("NightsIntent", ["it happened {nights} times", "cramps {nights} nights in a row"],
                 nights="AMAZON.NUMBER"),
         _intent("AMAZON.YesIntent", []),
@@ -192,6 +194,11 @@ def test_words_the_model_was_taught_are_not_taken_as_an_unlisted_value(small):
     # a listed value with more words round it: the same intent's sample, the listed value
     assert heard(small.resolve("my calf is really swollen")) == (
         "SymptomIntent", "close", {"muscle": "CALF", "sign": "SWOLLEN"})
+    # the intent's own words in a slot: its sample without them
+    assert heard(small.resolve("time my stretch for a minute")) == (
+        "CrampDurationIntent", "close", {"duration": "PT1M"})
+    assert heard(small.resolve("time my calf for a minute")) == (
+        "CrampDurationIntent", "carrier", {"muscle": "CALF", "duration": "PT1M"})
     # words it never saw stay in the slot
     assert heard(small.resolve("is this contagious")) == (
         "SymptomIntent", "carrier", {"sign": ("contagious", "ER_SUCCESS_NO_MATCH")})
