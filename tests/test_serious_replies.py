@@ -317,3 +317,15 @@ def test_repeating_urgent_advice_keeps_the_normal_voice(talk) -> None:
     assert not again.whispered
     assert talk.intent("Repeat").text == cautious.text  # and again
     assert talk.intent("Next").whispered  # an ordinary answer is whispered again
+
+
+def test_starting_the_check_again_keeps_relief_held_back(talk) -> None:
+    """"Start over" after "not sure" to a sting or bite: the same session, so the check
+    begins again but still ends on the watch advice, with no steps offered."""
+    to_question(talk, HOLDS_BACK)
+    talk.intent("NotSureIntent")
+    assert talk.intent("StartOver").text.startswith("A quick check, yes or no:")
+    assert talk.attributes["cramp"]["referred"] is True
+    for _ in QUESTIONS:
+        turn = talk.intent("No")
+    assert turn.text == WATCH and turn.ended and no_relief_in(turn)
