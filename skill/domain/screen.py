@@ -301,9 +301,9 @@ def choose(content: Content, state: DialogState, said: str, *, end: bool, urgent
     """The screen for an answer: `said` is its plain spoken text, `state` the state after
     it. An ended answer that starts with the emergency line shows that line alone (an
     open one in the check, "not sure" to an emergency sign, shows it above the next
-    question and its answers); any other ended answer shows what was said; a countdown counts; the check shows its
-    question with Yes / No / Not sure; a relief step shows step n of N; anything else
-    shows what was said with the controls that fit."""
+    question and its answers); any other ended answer shows what was said; a countdown
+    counts; the check shows its question with Yes / No / Not sure; a relief step shows
+    step n of N; anything else shows what was said with the controls that fit."""
     words = content.prompts.screen
     answers = (Control(words.yes, "yes"), Control(words.no, "no"),
                Control(words.unsure, "unsure"))
@@ -337,8 +337,8 @@ def choose(content: Content, state: DialogState, said: str, *, end: bool, urgent
 def _check_question(content: Content, state: DialogState) -> str:
     """The text of the check's question being asked (the first for a stale index)."""
     questions = content.serious.question
-    index = state.question if state.question is not None and 0 <= state.question < len(questions) else 0
-    return questions[index].text
+    index = state.question if state.question is not None else 0
+    return questions[index if 0 <= index < len(questions) else 0].text
 
 
 def _step_screen(content: Content, state: DialogState) -> Screen:
