@@ -215,3 +215,56 @@ def test_check_refuses_an_icon_outside_the_package(package_dir, capsys):
     (package_dir / "skill.json").write_text(json.dumps(manifest))
     assert main(["check", "--package", str(package_dir)]) == 1
     assert "en-CA: smallIconUri: file://assets/../../../etc/passwd is not a file" in capsys.readouterr().err
+
+
+# --- interfaces: only the types of Amazon's skill manifest schema ----------------------------
+
+def _interfaces_of(manifest: dict) -> list[dict]:
+    return manifest["manifest"]["apis"]["custom"]["interfaces"]
+
+
+@pytest.mark.parametrize("endpoint", [ENDPOINT, LAMBDA_ARN, None])
+def test_every_generated_manifest_names_schema_interfaces_and_smapi_reads_it(tmp_path, endpoint):
+    """Each interface type is on the schema's named list, and Amazon's own model classes read
+    the whole skill.json (the unmodelled types aside), interfaces included."""
+    from ask_sdk_model_runtime.serializer import DefaultSerializer
+
+    from skill.model.checks import MANIFEST_CLASS, MANIFEST_INTERFACE_TYPES, UNMODELLED_INTERFACES
+
+    out = tmp_path / "skill-package"
+    assert main(["package", "--out", str(out), *(["--endpoint", endpoint] if endpoint else []),
+                 *POLICIES]) == 0
+    manifest = json.loads((out / "skill.json").read_text())
+    declared = [i["type"] for i in _interfaces_of(manifest)]
+    assert declared and set(declared) <= MANIFEST_INTERFACE_TYPES
+    assert "ALEXA_PRESENTATION_APL" in declared
+    readable = [i for i in _interfaces_of(manifest) if i["type"] not in UNMODELLED_INTERFACES]
+    manifest["manifest"]["apis"]["custom"]["interfaces"] = readable
+    envelope = DefaultSerializer().deserialize(json.dumps(manifest), MANIFEST_CLASS)
+    read = envelope.manifest.apis.custom.interfaces
+    assert [type(i).__name__ for i in read] == ["AlexaPresentationAplInterface"] * len(readable)
+    assert len(read[0].supported_viewports) == len(readable[0]["supportedViewports"])
+
+
+def test_check_refuses_an_interface_type_the_schema_lacks(package_dir, capsys):
+    manifest = json.loads((package_dir / "skill.json").read_text())
+    _interfaces_of(manifest).append({"type": "ALEXA_PRESENTATION_APLT", "supportedViewports": [
+        {"id": "main", "supportedProfiles": ["FOUR_CHARACTER_CLOCK"]}]})
+    (package_dir / "skill.json").write_text(json.dumps(manifest))
+    assert main(["check", "--package", str(package_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "type 'ALEXA_PRESENTATION_APLT' is not an interface type of Amazon's skill manifest" in err
+    assert "Couldn't resolve object by discriminator type" in err  # ask-smapi-model says so too
+
+
+def test_a_schema_type_the_smapi_classes_lack_still_passes_the_check(package_dir, capsys):
+    """CAN_FULFILL_INTENT_REQUEST is in the schema but not in ask-smapi-model's classes: the
+    check takes it on its own and lets the classes read the rest."""
+    manifest = json.loads((package_dir / "skill.json").read_text())
+    _interfaces_of(manifest).append({"type": "CAN_FULFILL_INTENT_REQUEST"})
+    (package_dir / "skill.json").write_text(json.dumps(manifest))
+    assert main(["check", "--package", str(package_dir)]) == 0
+    _interfaces_of(manifest)[-1]["extra"] = True
+    (package_dir / "skill.json").write_text(json.dumps(manifest))
+    assert main(["check", "--package", str(package_dir)]) == 1
+    assert "CAN_FULFILL_INTENT_REQUEST takes no field but type" in capsys.readouterr().err
