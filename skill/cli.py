@@ -69,8 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     package.add_argument("--wheel", type=Path, metavar="FILE",
                          help="with --lambda: ship this wheel instead of building one from "
                               "the checkout")
+    package.add_argument("--runtime", metavar="X.Y", default=None,
+                         help="with --lambda: switch deploy/template.yaml's runtime to Python "
+                              "X.Y (one on this machine) and build for it")
     package.add_argument("--python-version", metavar="X.Y", default=None,
-                         help="with --lambda: the runtime's Python (default: the template's)")
+                         help="with --lambda: build for this Python and leave the template "
+                              "alone (the zip then suits another runtime than the template's)")
     package.set_defaults(run=run_package)
 
     bench_parser = commands.add_parser(
@@ -187,23 +191,28 @@ def run_lambda_package(args: argparse.Namespace) -> int:
     from skill.model.lambda_package import (
         DEFAULT_ZIP,
         HANDLER,
-        LAMBDA_PYTHON,
+        TEMPLATE,
         LambdaPackageError,
         build_lambda_zip,
+        require_runtime_python,
+        set_template_runtime,
+        template_runtime,
     )
 
     out = args.out or DEFAULT_ZIP
     try:
-        built = build_lambda_zip(out, args.wheel, args.python_version or LAMBDA_PYTHON)
+        if args.runtime:
+            require_runtime_python(args.runtime)  # never switch to a Python that is absent
+            if template_runtime() != args.runtime:
+                set_template_runtime(args.runtime)
+                print(f"{TEMPLATE}: Runtime is now python{args.runtime}")
+        built = build_lambda_zip(out, args.wheel, args.python_version or args.runtime)
     except (LambdaPackageError, OSError) as exc:
         print(f"cramp-helper package --lambda: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {built.path}: {built.files} files, {built.bytes / 1e6:.1f} MB "
-          f"({built.unpacked_bytes / 1e6:.1f} MB unpacked); handler {HANDLER}")
-    if built.compiled_with is None:
-        print(f"note: no python{args.python_version or LAMBDA_PYTHON} on this machine, so the zip "
-              "has no byte code and no content cache: each cold start compiles the modules "
-              "and parses the content (slower, still works)")
+          f"({built.unpacked_bytes / 1e6:.1f} MB unpacked); handler {HANDLER}; byte code "
+          f"compiled by {built.compiled_with}")
     return 0
 
 
