@@ -45,10 +45,12 @@ _INVOCATION_CHARS = re.compile(r"^[a-z' .]+$")
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong, and where: printed as `where: reason`."""
+    """One thing wrong, and where: printed as `where: reason`. `submission`: something only a
+    submission needs (a policy URL, the publisher), which a local package may still lack."""
 
     where: str
     reason: str
+    submission: bool = False
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
@@ -449,7 +451,7 @@ def submission_problems(body: dict[str, Any], package_dir: Path, where: str) -> 
             url = urls.get(key)
             if not url:
                 problems.append(Problem(here, f"privacyAndCompliance.locales.{locale}.{key} is "
-                                              f"missing (the {page} page's URL)"))
+                                              f"missing (the {page} page's URL)", True))
             elif not _is_https(url):
                 problems.append(Problem(here, f"{key} {url!r} must be an https:// address"))
     return problems
