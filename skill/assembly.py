@@ -28,7 +28,12 @@ def build_skill(
         from skill.persistence import build_persistence_adapter
 
         persistence_adapter = build_persistence_adapter(settings)
-    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
+    # The SDK's API client (with a timeout) gives handlers `service_client_factory`, the
+    # SDK's clients for Alexa's timers, reminders and settings (skill.alexa_api).
+    from skill.alexa_api import TimedApiClient
+
+    api_client = TimedApiClient(verify=settings.alexa_api_ca or True)
+    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter, api_client=api_client)
     # The content was validated in full when its cache was written (see content_cache).
     handlers.register(builder, settings, load_content_cached(settings.content_dir))
     if settings.skill_id:

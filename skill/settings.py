@@ -94,6 +94,9 @@ class Settings(Struct, frozen=True):
     contact: str | None = None
     # Running inside AWS Lambda: the skill id is then always required.
     lambda_runtime: bool = False
+    # A CA bundle to trust for Alexa's service API (timers, reminders, settings) instead of
+    # the usual roots: only for a local stand-in (the tests, the simulator).
+    alexa_api_ca: str | None = None
     extra: dict = field(default_factory=dict)
 
     def __repr__(self) -> str:
@@ -155,4 +158,5 @@ class Settings(Struct, frozen=True):
             publisher=env.get("CRAMP_HELPER_PUBLISHER", "").strip() or None,
             contact=env.get("CRAMP_HELPER_CONTACT", "").strip() or None,
             lambda_runtime=lambda_runtime,
+            alexa_api_ca=env.get("CRAMP_HELPER_ALEXA_API_CA") or None,
         )

@@ -277,6 +277,23 @@ class SignAnswer(_Cited):
     ends: bool = False
 
 
+class TimerLines(_Strict):
+    announce: Line
+    advice: Line
+
+
+class ReminderLines(_Strict):
+    text: Line
+    advice: Line
+
+
+class ServicesFile(_Strict):
+    """content/services.toml: the health words of the timer and the reminder."""
+
+    timer: TimerLines
+    reminder: ReminderLines
+
+
 class RedFlagsFile(_Strict):
     #: Words that describe the cramp itself (an unknown "sign" made only of them is the cramp).
     cramp_words: tuple[NonEmpty, ...]
@@ -414,6 +431,31 @@ class TopicPrompts(_Strict):
     searched_all: NonEmpty
 
 
+class AlertPrompts(_Strict):
+    """Alexa's timers and reminders, and the soft night voice."""
+
+    timer_offer: NonEmpty
+    timer_offer_reprompt: NonEmpty
+    timer_label: NonEmpty
+    timer_set: NonEmpty
+    timer_ask_permission: NonEmpty
+    timer_refused: NonEmpty
+    reminder_offer: NonEmpty
+    reminder_offer_reprompt: NonEmpty
+    reminder_set: NonEmpty
+    reminder_permission: NonEmpty
+    reminder_card_title: NonEmpty
+    no_permission: NonEmpty
+    busy: NonEmpty
+    down: NonEmpty
+    timers: NonEmpty
+    reminders: NonEmpty
+    today: NonEmpty
+    tomorrow: NonEmpty
+    on_day: NonEmpty
+    night_hint: NonEmpty
+
+
 class ScreenPrompts(_Strict):
     """Words on the night screen: headings and the labels of the touch controls."""
 
@@ -440,6 +482,7 @@ class PromptsFile(_Strict):
     dialog: DialogPrompts
     settings: SettingsPrompts
     topics: TopicPrompts
+    alerts: AlertPrompts
     screen: ScreenPrompts
 
 
@@ -455,6 +498,11 @@ PROMPT_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "topics.from_many": frozenset({"count", "rest", "last"}),
     "topics.searched_all": frozenset({"count", "rest", "last"}),
     "screen.step": frozenset({"number", "total"}),
+    "alerts.reminder_set": frozenset({"day", "time"}),
+    "alerts.no_permission": frozenset({"what"}),
+    "alerts.busy": frozenset({"what"}),
+    "alerts.down": frozenset({"what"}),
+    "alerts.on_day": frozenset({"weekday"}),
 }
 
 
@@ -580,6 +628,7 @@ class ContentFiles(Struct, frozen=True):
     red_flags: RedFlagsFile
     side: SideFile
     prompts: PromptsFile
+    services: ServicesFile
 
 
 class Content(Struct, frozen=True):
@@ -629,6 +678,10 @@ class Content(Struct, frozen=True):
     @property
     def prompts(self) -> PromptsFile:
         return self.files.prompts
+
+    @property
+    def services(self) -> ServicesFile:
+        return self.files.services
 
     # relief -----------------------------------------------------------------------------
     def muscle(self, muscle_id: str | None) -> Muscle | None:
@@ -766,6 +819,7 @@ FILES: dict[str, type[Struct]] = {
     "red_flags.toml": RedFlagsFile,
     "side.toml": SideFile,
     "prompts.toml": PromptsFile,
+    "services.toml": ServicesFile,
 }
 
 T = TypeVar("T", bound=Struct)
@@ -836,6 +890,7 @@ def sourced_items(content: Content) -> Iterator[tuple[str, str, Any]]:
         "medical.toml": content.medical,
         "red_flags.toml": content.red_flags,
         "side.toml": content.side,
+        "services.toml": content.services,
     }
     for file_name, part in parts.items():
         yield from ((file_name, path, item) for path, item in _walk(part, ""))

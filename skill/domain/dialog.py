@@ -24,7 +24,8 @@ from msgspec import Struct
 
 #: The question the last response asked, if any.
 Pending = Literal["none", "check", "count", "next", "another_set", "start_over", "relief",
-                  "more", "forget", "hold_time", "which_medical"]
+                  "more", "forget", "hold_time", "which_medical", "timer_offer",
+                  "reminder_offer"]
 #: What a request says in answer to a question.
 ReplyKind = Literal["yes", "no", "unsure", "duration", "name", "miss"]
 
@@ -78,6 +79,14 @@ QUESTIONS: dict[Pending, PendingQuestion] = {
     "which_medical": PendingQuestion(frozenset({"name"}), "topics.which_one",
                                      "topics.which_one_reprompt", "topics.which_one_reprompt",
                                      side=True),
+    # "Shall I set a ten-minute timer?" (a turn of its own after "no" or "not sure" to the
+    # check's ten-minute question; the check's place is kept: its next question follows)
+    "timer_offer": PendingQuestion(_YES_NO, "alerts.timer_offer", "alerts.timer_offer_reprompt",
+                                   "alerts.timer_offer_reprompt"),
+    # "Would you like a reminder to stretch tomorrow afternoon?" (once, after prevention)
+    "reminder_offer": PendingQuestion(_YES_NO, "alerts.reminder_offer",
+                                      "alerts.reminder_offer_reprompt",
+                                      "alerts.reminder_offer_reprompt"),
 }
 
 #: Intents that are replies in themselves.
