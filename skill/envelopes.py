@@ -2,6 +2,12 @@
 
 Used by the simulator, the tests and the benchmark, so all three speak the same wire
 format. Pure dictionaries: no SDK imports.
+
+A device's request always names Alexa's API (`context.System.apiEndpoint` and
+`apiAccessToken`); these carry one only when given `api_endpoint` (a local stand-in in the
+tests and the simulator), so nothing built here can make the skill call Amazon.
+`permissions` lists the permission scopes the user has granted (Alexa sends their status in
+`context.System.user.permissions.scopes`).
 """
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from typing import Any
 
 DEFAULT_APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 DEFAULT_USER_ID = "amzn1.ask.account.LOCALTESTUSER0000000000000000000000000000000000000000"
+LOCAL_ACCESS_TOKEN = "local-test-access-token"
 DEFAULT_DEVICE_ID = "amzn1.ask.device.LOCALTESTDEVICE00000000000000000000000000000000000000"
 
 
@@ -35,10 +42,14 @@ def envelope(
     device_id: str = DEFAULT_DEVICE_ID,
     with_screen: bool = False,
     include_session: bool = True,
+    api_endpoint: str | None = None,
+    permissions: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Wrap a request body in session and context, the way Alexa does."""
     application = {"applicationId": application_id}
-    user = {"userId": user_id}
+    user: dict[str, Any] = {"userId": user_id}
+    if permissions:
+        user["permissions"] = {"scopes": {scope: {"status": "GRANTED"} for scope in permissions}}
     interfaces: dict[str, Any] = {}
     if with_screen:
         interfaces["Display"] = {"templateVersion": "1.0", "markupVersion": "1.0"}
@@ -50,12 +61,13 @@ def envelope(
                 "application": application,
                 "user": user,
                 "device": {"deviceId": device_id, "supportedInterfaces": interfaces},
-                "apiEndpoint": "https://api.amazonalexa.com",
-                "apiAccessToken": "local-test-access-token",
             }
         },
         "request": request,
     }
+    if api_endpoint:
+        result["context"]["System"].update(apiEndpoint=api_endpoint,
+                                           apiAccessToken=LOCAL_ACCESS_TOKEN)
     if include_session:
         result["session"] = {
             "new": new_session,
@@ -130,3 +142,25 @@ def user_event(arguments: list[Any], token: str = "night", locale: str = "en-US"
                      "arguments": list(arguments),
                      "source": {"type": "TouchWrapper", "handler": "Press",
                                 "id": f"touch_{arguments[0] if arguments else ''}"}}, **kwargs)
+
+
+def can_fulfill_request(name: str, slots: dict[str, Any] | None = None, locale: str = "en-US",
+                        **kwargs: Any) -> dict[str, Any]:
+    """A `CanFulfillIntentRequest`: Alexa asks whether the skill could answer `name` with
+    these slots, before any session (name-free interaction)."""
+    slot_map = {slot_name: value if isinstance(value, dict) else slot(slot_name, value)
+                for slot_name, value in (slots or {}).items()}
+    kwargs.setdefault("new_session", True)
+    return envelope({"type": "CanFulfillIntentRequest", "requestId": _request_id(),
+                     "timestamp": now_timestamp(), "locale": locale,
+                     "intent": {"name": name, "slots": slot_map}}, **kwargs)
+
+
+def connections_response(status: str, scope: str, token: str = "", locale: str = "en-US",
+                         **kwargs: Any) -> dict[str, Any]:
+    """The `Connections.Response` to a voice permission request (AskFor): `status` is
+    ACCEPTED, DENIED or NOT_ANSWERED."""
+    return envelope({"type": "Connections.Response", "requestId": _request_id(),
+                     "timestamp": now_timestamp(), "locale": locale, "name": "AskFor",
+                     "status": {"code": "200", "message": "OK"}, "token": token,
+                     "payload": {"permissionScope": scope, "status": status}}, **kwargs)

@@ -55,10 +55,13 @@ class Preferences(Struct, frozen=True):
     quiet_voice: bool = False
     hold_seconds: int | None = None
     heard_hints: bool = False
+    #: The user said "whisper" or "normal voice": the soft night voice is off for good.
+    voice_chosen: bool = False
 
     def __post_init__(self) -> None:
-        if not isinstance(self.quiet_voice, bool) or not isinstance(self.heard_hints, bool):
-            raise TypeError("quiet_voice and heard_hints must be booleans")
+        if not all(isinstance(flag, bool)
+                   for flag in (self.quiet_voice, self.heard_hints, self.voice_chosen)):
+            raise TypeError("quiet_voice, heard_hints and voice_chosen must be booleans")
         if self.hold_seconds is not None and not is_valid_hold_seconds(self.hold_seconds):
             raise ValueError(
                 f"hold_seconds must be {HOLD_SECONDS_MIN}..{HOLD_SECONDS_MAX} or None")

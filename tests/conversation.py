@@ -57,6 +57,12 @@ class Turn:
         return self.response.get("shouldEndSession") is not False
 
     @property
+    def hands_over(self) -> bool:
+        """A voice permission request: Alexa asks next, the session goes on after it."""
+        return any(d.get("type") == "Connections.SendRequest"
+                   for d in self.response.get("directives") or [])
+
+    @property
     def is_countdown(self) -> bool:
         return "<break" in self.ssml
 
@@ -87,33 +93,54 @@ def check_voice_rules(turn: Turn) -> None:
 class Talk:
     """One user talking to the skill; the session carries over until it ends."""
 
-    def __init__(self, client, user_id: str = envelopes.DEFAULT_USER_ID) -> None:
+    def __init__(self, client, user_id: str = envelopes.DEFAULT_USER_ID,
+                 api_endpoint: str | None = None, permissions: tuple[str, ...] = (),
+                 timestamp: str | None = None) -> None:
         self.client = client
         self.user_id = user_id
         self.attributes: dict[str, Any] = {}
         self.new = True
         self.turns: list[Turn] = []
+        #: Alexa's API (a local stand-in) and the permissions granted, in every request.
+        self.api_endpoint = api_endpoint
+        self.permissions = permissions
+        #: Every request's timestamp (UTC, Alexa's format), when set.
+        self.timestamp = timestamp
 
     def send(self, envelope: dict[str, Any]) -> Turn:
         if "session" in envelope:
             envelope["session"]["attributes"] = self.attributes
             envelope["session"]["new"] = self.new
+        if self.timestamp:
+            envelope["request"]["timestamp"] = self.timestamp
         reply = post(self.client, envelope)
         assert reply.status_code == 200, reply.get_data(as_text=True)
         turn = Turn(reply.get_json())
         check_voice_rules(turn)
         self.turns.append(turn)
-        self.new = turn.ended
-        self.attributes = {} if turn.ended else dict(turn.body.get("sessionAttributes") or {})
+        # A voice permission request hands the turn to Alexa; the session resumes with
+        # the Connections.Response.
+        kept = not turn.ended or turn.hands_over
+        self.new = not kept
+        self.attributes = dict(turn.body.get("sessionAttributes") or {}) if kept else {}
         return turn
 
+    def _context(self) -> dict[str, Any]:
+        return {"user_id": self.user_id, "api_endpoint": self.api_endpoint,
+                "permissions": self.permissions}
+
     def launch(self) -> Turn:
-        return self.send(envelopes.launch_request(user_id=self.user_id))
+        return self.send(envelopes.launch_request(**self._context()))
 
     def intent(self, name: str, **slots: Any) -> Turn:
         name = name if name[0].isupper() and "Intent" in name else f"AMAZON.{name}Intent"
-        return self.send(envelopes.intent_request(name, slots, user_id=self.user_id,
-                                                  new_session=self.new))
+        return self.send(envelopes.intent_request(name, slots, new_session=self.new,
+                                                  **self._context()))
+
+    def permission_answer(self, status: str, scope: str) -> Turn:
+        """Alexa's Connections.Response after a voice permission request."""
+        return self.send(envelopes.connections_response(status, scope, token="ten_minute_timer",
+                                                        **self._context()))
 
     def ended_session(self) -> Turn:
         return self.send(envelopes.session_ended_request(user_id=self.user_id))

@@ -31,7 +31,10 @@ REPLY_INTENTS = {"NotSureIntent", "SignAbsentIntent", "CrampDurationIntent", "Go
                  "PainReliefIntent", "PregnancyIntent", "HoldLengthIntent", "HeatOrColdIntent"}
 #: Red flags and everything else said in the same breath: many shapes.
 SAFETY_INTENTS = {"SymptomIntent"}
-CUSTOM_INTENTS = ANSWER_INTENTS | SETTINGS_INTENTS | REPLY_INTENTS | SAFETY_INTENTS
+#: Alexa's own services (a ten-minute timer, a daytime reminder): plain requests.
+SERVICE_INTENTS = {"TenMinuteTimerIntent", "StretchReminderIntent"}
+CUSTOM_INTENTS = (ANSWER_INTENTS | SETTINGS_INTENTS | REPLY_INTENTS | SAFETY_INTENTS
+                  | SERVICE_INTENTS)
 BUILTINS = {f"AMAZON.{n}Intent" for n in (
     "Help", "Stop", "Cancel", "Fallback", "NavigateHome", "Next", "Previous", "Repeat",
     "StartOver", "Yes", "No", "Pause", "Resume")}
@@ -87,12 +90,19 @@ def test_slots_are_declared_as_specified(model):
                      "CrampDurationIntent": {"duration": "AMAZON.DURATION", "muscle": "MUSCLE"},
                      "GoodbyeIntent": {}, "PainReliefIntent": {}, "HoldLengthIntent": {},
                      "PregnancyIntent": {"remedy": "REMEDY"},
-                     "HeatOrColdIntent": {"condition": "CONDITION"}}
+                     "HeatOrColdIntent": {"condition": "CONDITION"},
+                     "TenMinuteTimerIntent": {},
+                     "StretchReminderIntent": {"day": "AMAZON.DATE", "time": "AMAZON.TIME"}}
 
 
 @pytest.mark.parametrize("intent", sorted(ANSWER_INTENTS | SAFETY_INTENTS))
 def test_each_answer_intent_has_at_least_thirty_samples(model, intent):
     assert len(intents_of(model)[intent]["samples"]) >= 30
+
+
+@pytest.mark.parametrize("intent", sorted(SERVICE_INTENTS))
+def test_each_service_intent_has_at_least_fifteen_samples(model, intent):
+    assert len(intents_of(model)[intent]["samples"]) >= 15
 
 
 @pytest.mark.parametrize("intent", sorted(SETTINGS_INTENTS | REPLY_INTENTS))

@@ -49,7 +49,13 @@ REACH: dict[str, list[tuple[str, dict[str, Any]]]] = {
     "forget": [("ForgetSettingsIntent", {})],
     "hold_time": [("SetHoldTimeIntent", {})],
     "which_medical": [("MedicationIntent", {})],
+    # offers of Alexa's services: only to a request that names Alexa's API (NO_API)
+    "timer_offer": [("IsItSeriousIntent", {}), ("No", {})],
+    "reminder_offer": [("PreventionIntent", {})] + [("Yes", {})] * 3,
 }
+#: A closed local port as Alexa's API: the offers are made, and any call fails at once.
+NO_API = "https://127.0.0.1:9"
+WITH_API = {"timer_offer", "reminder_offer"}
 #: One request for each kind of reply.
 REPLIES: dict[str, tuple[str, dict[str, Any]]] = {
     "yes": ("Yes", {}),
@@ -85,11 +91,16 @@ ACCEPTED: dict[tuple[str, str], str] = {
     ("forget", "unsure"): PROMPTS.settings.forget_prompt,
     ("hold_time", "duration"): "40 seconds from now on",
     ("which_medical", "name"): "statins",
+    ("timer_offer", "yes"): PROMPTS.alerts.timer_ask_permission,
+    ("timer_offer", "no"): QUESTIONS[1].text,
+    ("timer_offer", "duration"): QUESTIONS[1].text,
+    ("reminder_offer", "yes"): PROMPTS.alerts.reminder_permission,
+    ("reminder_offer", "no"): GENERAL.goodbye,
 }
 
 
 def reach(client, pending: str) -> Talk:
-    talk = Talk(client)
+    talk = Talk(client, api_endpoint=NO_API if pending in WITH_API else None)
     for name, slots in REACH[pending]:
         talk.intent(name, **slots)
     assert talk.attributes[KEY]["pending"] == pending, talk.attributes[KEY]

@@ -81,12 +81,14 @@ QUESTIONS: dict[Pending, PendingQuestion] = {
                                      side=True),
     # "Shall I set a ten-minute timer?" (a turn of its own after "no" or "not sure" to the
     # check's ten-minute question; the check's place is kept: its next question follows)
-    "timer_offer": PendingQuestion(_YES_NO, "alerts.timer_offer", "alerts.timer_offer_reprompt",
-                                   "alerts.timer_offer_reprompt"),
+    # A length of time said to it ("forty seconds") is no to the offer, so it never leaves
+    # the check that waits beneath.
+    "timer_offer": PendingQuestion(frozenset({"yes", "no", "duration"}), "alerts.timer_offer", "alerts.timer_offer_reprompt",
+                                   "alerts.timer_offer_reprompt", side=True),
     # "Would you like a reminder to stretch tomorrow afternoon?" (once, after prevention)
     "reminder_offer": PendingQuestion(_YES_NO, "alerts.reminder_offer",
                                       "alerts.reminder_offer_reprompt",
-                                      "alerts.reminder_offer_reprompt"),
+                                      "alerts.reminder_offer_reprompt", side=True),
 }
 
 #: Intents that are replies in themselves.

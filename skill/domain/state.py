@@ -58,6 +58,9 @@ class DialogState(Struct, kw_only=True, frozen=True, omit_defaults=True):
     #: to the check's sting, bite or contact question): no massage, heat or stretch may be
     #: offered after it. Derived only; it lasts as long as the session.
     referred: bool = False
+    #: Offers of Alexa's services already made this session ("timer", "reminder"): each
+    #: is offered once at most. Says nothing about health.
+    offers: Annotated[tuple[Literal["timer", "reminder"], ...], Meta(max_length=2)] = ()
 
     @classmethod
     def from_attributes(cls, attributes: Mapping[str, Any] | None) -> "DialogState":
@@ -83,7 +86,11 @@ class DialogState(Struct, kw_only=True, frozen=True, omit_defaults=True):
         """A fresh conversation that still knows what was last said (for "repeat") and
         whether relief is held back this session (`referred` outlives a fresh start)."""
         return DialogState(last_speech=self.last_speech, last_reprompt=self.last_reprompt,
-                           referred=self.referred)
+                           referred=self.referred, offers=self.offers)
+
+    def offered(self, offer: Literal["timer", "reminder"]) -> "DialogState":
+        """This state with `offer` noted as made."""
+        return self if offer in self.offers else self.but(offers=(*self.offers, offer))
 
     def but(self, **changes: Any) -> "DialogState":
         """A copy with some fields changed."""

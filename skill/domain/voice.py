@@ -22,8 +22,11 @@ from skill.domain.ssml import AMAZON_TAG, MAX_SSML_CHARS, parse, serialize
 
 WHISPER = "whisper"
 SOFT = "soft"
+#: Softer only (prosody volume, same rate, no whisper): the night voice for a user who chose
+#: none. The rate stays, so a countdown's words still fall on their seconds.
+SOFTER = "softer"
 NORMAL = "normal"
-STYLES = (WHISPER, SOFT, NORMAL)
+STYLES = (WHISPER, SOFT, SOFTER, NORMAL)
 
 
 _PLAIN_AMAZON = AMAZON_TAG
@@ -36,10 +39,12 @@ _CONTAINERS = {"speak", "p", "s", "prosody", "emphasis", "lang", "voice", _PLAIN
 # exactly as it is, outside any wrapper.
 
 _SOFT_ATTRIBUTES = {"volume": "soft", "rate": "slow"}
+_SOFTER_ATTRIBUTES = {"volume": "soft"}
 
 
 def quiet(ssml: str, style: str = WHISPER) -> str:
-    """`ssml` spoken in `style`: "whisper", "soft" (quieter, slower prosody) or "normal"."""
+    """`ssml` spoken in `style`: "whisper", "soft" (quieter, slower prosody), "softer"
+    (quieter prosody only) or "normal"."""
     if style not in STYLES:
         raise ValueError(f"unknown voice style {style!r}; expected one of {STYLES}")
     if style == NORMAL:
@@ -94,12 +99,13 @@ def _wrapper(style: str) -> ET.Element:
 
     if style == WHISPER:
         return ET.Element(_PLAIN_AMAZON + "effect", {"name": "whispered"})
-    return ET.Element("prosody", dict(_SOFT_ATTRIBUTES))
+    return ET.Element("prosody", dict(_SOFTER_ATTRIBUTES if style == SOFTER else _SOFT_ATTRIBUTES))
 
 
 def _is_wrapper(element: ET.Element, style: str) -> bool:
     """Our own soft wrapper: not quietened twice, so `quiet` is idempotent."""
-    return style == SOFT and element.tag == "prosody" and element.attrib == _SOFT_ATTRIBUTES
+    wanted = {SOFT: _SOFT_ATTRIBUTES, SOFTER: _SOFTER_ATTRIBUTES}.get(style)
+    return wanted is not None and element.tag == "prosody" and element.attrib == wanted
 
 
 def _content(parent: ET.Element) -> list:

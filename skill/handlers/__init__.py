@@ -3,8 +3,9 @@
 `register(builder, settings)` is the one place the skill assembly calls: it loads the
 content once (a bad file stops start-up here) and adds every handler and interceptor, in
 this order (the SDK picks the first handler that can handle a request):
-1. the SKILL_DISABLED event, launch, and a touch on the screen (answered by the handler
-   of the intent it stands for);
+1. the SKILL_DISABLED event, Alexa's name-free question (CanFulfillIntentRequest), the
+   answer to a voice permission request, launch, and a touch on the screen (answered by
+   the handler of the intent it stands for);
 2. safety: a red flag named anywhere in the request, then the symptom, absent-sign and
    cramp-duration intents;
 3. the reply to the waiting question (skill.domain.dialog's table);
@@ -26,7 +27,11 @@ from skill.handlers.countdown import StretchTimerIntentHandler
 from skill.handlers.interceptors import (
     CatchAllExceptionHandler, PreferredHoldInterceptor, QuietVoiceInterceptor,
     RememberSpeechInterceptor)
+from skill.handlers.fulfil import CanFulfillIntentRequestHandler
+from skill.handlers.night import NightVoiceInterceptor
 from skill.handlers.preferences import SkillDisabledEventHandler
+from skill.handlers.reminders import StretchReminderIntentHandler
+from skill.handlers.timers import PermissionResponseHandler, TenMinuteTimerIntentHandler
 from skill.handlers.relief import LaunchRequestHandler, ReliefStepsIntentHandler
 from skill.handlers.replies import PendingReplyHandler
 from skill.handlers.safety import (
@@ -67,6 +72,8 @@ INTENT_HANDLERS: tuple[type[IntentHandler], ...] = (
     NormalVoiceIntentHandler,
     SetHoldTimeIntentHandler,
     ForgetSettingsIntentHandler,
+    TenMinuteTimerIntentHandler,
+    StretchReminderIntentHandler,
     HelpIntentHandler,
     StopIntentHandler,
     FallbackIntentHandler,
@@ -88,6 +95,8 @@ def register(builder, settings: Settings, content: Content | None = None) -> Con
     Returns the content it loaded (from `settings.content_dir` unless given)."""
     content = content or load_content(settings.content_dir)
     builder.add_request_handler(SkillDisabledEventHandler())
+    builder.add_request_handler(CanFulfillIntentRequestHandler())
+    builder.add_request_handler(PermissionResponseHandler(content))
     builder.add_request_handler(LaunchRequestHandler(content))
     intent_handlers = [handler_class(content) for handler_class in INTENT_HANDLERS]
     builder.add_request_handler(TouchEventHandler(content, intent_handlers))
@@ -98,5 +107,6 @@ def register(builder, settings: Settings, content: Content | None = None) -> Con
     builder.add_global_request_interceptor(PreferredHoldInterceptor())
     builder.add_global_response_interceptor(RememberSpeechInterceptor())
     builder.add_global_response_interceptor(QuietVoiceInterceptor())
+    builder.add_global_response_interceptor(NightVoiceInterceptor(content))  # after the whisper
     builder.add_exception_handler(CatchAllExceptionHandler(content))
     return content

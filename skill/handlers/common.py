@@ -8,13 +8,13 @@ health).
 """
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Response
-from ask_sdk_model.ui import SimpleCard
+from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 from msgspec import Struct
 from msgspec.structs import replace
 
@@ -45,6 +45,12 @@ class Answer(Struct, frozen=True):
     urgent: bool = False
     #: A countdown: the spoken plan the speech was made from (a screen speaks it itself).
     count: SpokenCount | None = None
+    #: SDK directives to send as they are (a voice permission request, skill.handlers.timers).
+    directives: tuple[Any, ...] = ()
+    #: Alexa speaks next (a voice permission request): no reprompt, the session left open.
+    hands_over: bool = False
+    #: Permission scopes asked for with a consent card in the Alexa app (instead of `card`).
+    consent: tuple[str, ...] = ()
 
     def with_card(self, card: Card) -> "Answer":
         return replace(self, card=card)
@@ -119,8 +125,14 @@ def respond(handler_input: HandlerInput, answer: Answer, steer_prompt: str,
         builder.speak(answer.speech)
     if answer.card:
         builder.set_card(SimpleCard(title=answer.card.title, content=answer.card.text))
+    if answer.consent:
+        builder.set_card(AskForPermissionsConsentCard(permissions=list(answer.consent)))
+    for directive in answer.directives:
+        builder.add_directive(directive)
     if answer.end:
         builder.set_should_end_session(True)
+    elif answer.hands_over:
+        pass  # unset: Alexa asks its own question, then sends the skill the result
     elif screen_counts or screens.is_touch(handler_input):
         pass  # unset: held by the screen, microphone closed
     else:

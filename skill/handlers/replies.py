@@ -24,6 +24,9 @@ from skill.handlers.countdown import count_again, countdown_answer, usual_second
 from skill.handlers.dialog import back_from_side, reask
 from skill.handlers.relief import first_step, next_step
 from skill.handlers.settings import confirm_forget, save_hold
+from skill.handlers.alerts import reachable
+from skill.handlers.reminders import set_reminder
+from skill.handlers.timers import set_timer
 from skill.handlers.topics import medical_answer, more_items
 
 Action = Callable[[HandlerInput, Content, DialogState, ReplyKind], Answer]
@@ -43,11 +46,12 @@ def wait_for_next(content: Content, state: DialogState) -> Answer:
 def on_check(handler_input: HandlerInput, content: Content, state: DialogState,
              kind: ReplyKind) -> Answer:
     if kind == "duration":
-        answered = serious.duration_reply(content, state, slots.heard(handler_input, "duration"))
+        answered = serious.duration_reply(content, state, slots.heard(handler_input, "duration"),
+                                          timer=reachable(handler_input))
         if answered is None:  # a time for a question about something else: how to answer
             return serious.ask_question(content, state, lead=content.prompts.check.answer_lead)
         return answered
-    return serious.reply(content, state, _TRIAGE[kind])
+    return serious.reply(content, state, _TRIAGE[kind], timer=reachable(handler_input))
 
 
 def on_count(handler_input: HandlerInput, content: Content, state: DialogState,
@@ -82,7 +86,21 @@ def on_relief(handler_input: HandlerInput, content: Content, state: DialogState,
 
 def on_more(handler_input: HandlerInput, content: Content, state: DialogState,
             kind: ReplyKind) -> Answer:
-    return more_items(content, state) if kind == "yes" else goodbye(content)
+    if kind != "yes":
+        return goodbye(content)
+    return more_items(content, state, reminder=reachable(handler_input))
+
+
+def on_timer_offer(handler_input: HandlerInput, content: Content, state: DialogState,
+                   kind: ReplyKind) -> Answer:
+    if kind == "yes":
+        return set_timer(handler_input, content, state)
+    return back_from_side(content, state, content.prompts.general.okay)
+
+
+def on_reminder_offer(handler_input: HandlerInput, content: Content, state: DialogState,
+                      kind: ReplyKind) -> Answer:
+    return set_reminder(handler_input, content, state) if kind == "yes" else goodbye(content)
 
 
 def on_forget(handler_input: HandlerInput, content: Content, state: DialogState,
@@ -119,6 +137,8 @@ ACTIONS: dict[Pending, Action] = {
     "forget": on_forget,
     "hold_time": on_hold_time,
     "which_medical": on_which_medical,
+    "timer_offer": on_timer_offer,
+    "reminder_offer": on_reminder_offer,
 }
 
 

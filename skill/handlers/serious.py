@@ -20,6 +20,7 @@ from skill.domain.cards import serious_card
 from skill.domain.content import Content, Question
 from skill.domain.countdown import readable_seconds
 from skill.domain.state import DialogState
+from skill.handlers import timers
 from skill.handlers.common import Answer, IntentHandler, ask, lead_in, tell
 
 
@@ -54,15 +55,26 @@ def start_check(content: Content, state: DialogState) -> Answer:
     return ask_question(content, fresh, lead=content.prompts.check.opening_lead)
 
 
-def reply(content: Content, state: DialogState, said: triage.Reply) -> Answer:
-    """Take one reply to the current question; ask the next one or say the result."""
+def reply(content: Content, state: DialogState, said: triage.Reply,
+          timer: bool = False) -> Answer:
+    """Take one reply to the current question; ask the next one or say the result.
+    `timer`: Alexa's timers can be used, so a "no" or "not sure" to the ten-minute question
+    is followed, once a session, by the offer of a ten-minute timer as a turn of its own
+    (after "not sure", after the line that says when to call); the next question follows."""
     verdict = triage.answer(kinds(content), state.question or 0, said,
                             held_back=state.referred)
     if isinstance(verdict, triage.Ask):
         moved = state.but(question=verdict.index, misses=0)
         answered = current(content, state)
+        offer = (timer and answered is not None and answered.over_minutes is not None
+                 and "timer" not in state.offers)
         if verdict.unsure and answered is not None and answered.unsure:
+            if offer:
+                return replace(timers.offer(content, _unsure_held(moved, answered), answered.unsure),
+                               urgent=True)
             return unsure_answer(content, moved, answered)
+        if offer:
+            return timers.offer(content, moved)
         return ask_question(content, moved)
     return result_answer(content, state, verdict.result)
 
@@ -71,20 +83,26 @@ def unsure_answer(content: Content, moved: DialogState, answered: Question) -> A
     """"Not sure" to an emergency question: when to call the emergency number, at once and
     in the normal voice, then the next question (`moved` is on it). Nothing that offers
     massage or heat comes before the remaining questions are answered."""
-    held = moved.but(referred=moved.referred or answered.unsure_holds_back)
-    asked = ask_question(content, held, answered.unsure or "")
+    asked = ask_question(content, _unsure_held(moved, answered), answered.unsure or "")
     cited = tuple(sorted({*answered.sources, *asked.state.sources}))
     return replace(asked, state=asked.state.but(sources=cited), urgent=True)
 
 
-def duration_reply(content: Content, state: DialogState, duration: str | None) -> Answer | None:
+def _unsure_held(moved: DialogState, answered: Question) -> DialogState:
+    """After "not sure" to a question that holds relief back, relief stays held back."""
+    return moved.but(referred=moved.referred or answered.unsure_holds_back,
+                     sources=tuple(sorted({*moved.sources, *answered.sources})))
+
+
+def duration_reply(content: Content, state: DialogState, duration: str | None,
+                   timer: bool = False) -> Answer | None:
     """A length of time said to the check's question about how long the cramp has lasted
     (its `over_minutes`): a yes or a no. None when the question is about something else or
     the time was unreadable."""
     question = current(content, state)
     said = triage.duration_reply(question.over_minutes if question else None,
                                  readable_seconds(duration))
-    return None if said is None else reply(content, state, said)
+    return None if said is None else reply(content, state, said, timer=timer)
 
 
 def result_answer(content: Content, state: DialogState, result: triage.CheckResult) -> Answer:

@@ -49,7 +49,7 @@ class QuietVoiceIntentHandler(IntentHandler):
     intents = frozenset({"QuietVoiceIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
-        update_preferences(handler_input, quiet_voice=True)
+        update_preferences(handler_input, quiet_voice=True, voice_chosen=True)
         return carry_on(self.content, state, self.content.prompts.settings.quiet_done)
 
 
@@ -57,7 +57,7 @@ class NormalVoiceIntentHandler(IntentHandler):
     intents = frozenset({"NormalVoiceIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
-        update_preferences(handler_input, quiet_voice=False)
+        update_preferences(handler_input, quiet_voice=False, voice_chosen=True)
         return carry_on(self.content, state, self.content.prompts.settings.normal_done)
 
 

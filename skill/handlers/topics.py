@@ -13,6 +13,7 @@ from skill.domain.cards import sources_card
 from skill.domain.content import Content, Item, Named
 from skill.domain.state import DialogState, Topic
 from skill.handlers import slots
+from skill.handlers.alerts import reachable
 from skill.handlers.common import Answer, IntentHandler, ask
 from skill.handlers.dialog import back_from_side, carry_on, side_prompt
 
@@ -33,9 +34,12 @@ def topic_items(content: Content, topic: Topic) -> tuple[Item, ...]:
     return ()
 
 
-def topic_answer(content: Content, state: DialogState, topic: Topic, start: int = 0) -> Answer:
-    """Items `start`.. of a topic, then "want more?" or, after the last, the relief offer.
-    Leaves any serious check (a new question means a new subject)."""
+def topic_answer(content: Content, state: DialogState, topic: Topic, start: int = 0,
+                 reminder: bool = False) -> Answer:
+    """Items `start`.. of a topic, then "want more?" or, after the last, the relief offer
+    (for prevention, when Alexa's reminders can be used (`reminder`), the single offer of a
+    daytime reminder instead, once a session). Leaves any serious check (a new question
+    means a new subject)."""
     items = topic_items(content, topic)
     start = min(max(start, 0), len(items) - 1)
     said = items[start:start + ITEMS_PER_TURN]
@@ -48,21 +52,26 @@ def topic_answer(content: Content, state: DialogState, topic: Topic, start: int 
         prompts = content.prompts.dialog
         return ask(moved.but(pending="more"), *sentences, prompts.more_prompt,
                    reprompt=prompts.more_reprompt)
+    if topic == "prevention" and reminder and "reminder" not in state.offers:
+        from skill.handlers import reminders  # the reminder offer (skill.handlers.reminders)
+
+        return reminders.offer(content, moved.but(topic="none", item=0), *sentences)
     prompts = content.prompts.check
     return ask(moved.but(pending="relief", topic="none", item=0), *sentences,
                prompts.offer_relief, reprompt=prompts.offer_reprompt)
 
 
-def more_items(content: Content, state: DialogState) -> Answer:
+def more_items(content: Content, state: DialogState, reminder: bool = False) -> Answer:
     """The next items of the topic the user is hearing."""
-    return topic_answer(content, state, state.topic, state.item)
+    return topic_answer(content, state, state.topic, state.item, reminder=reminder)
 
 
 class PreventionIntentHandler(IntentHandler):
     intents = frozenset({"PreventionIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
-        return topic_answer(self.content, state, "prevention")
+        return topic_answer(self.content, state, "prevention",
+                            reminder=reachable(handler_input))
 
 
 class CausesIntentHandler(IntentHandler):

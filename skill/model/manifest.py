@@ -72,7 +72,19 @@ def interfaces() -> list[dict[str, Any]]:
     devices with character displays). The manifest has no APLT interface type."""
     return [
         {"type": "ALEXA_PRESENTATION_APL", "supportedViewports": [dict(v) for v in APL_VIEWPORTS]},
+        # Name-free interaction: Alexa may ask whether the skill can answer an intent
+        # (skill.handlers.fulfil).
+        {"type": "CAN_FULFILL_INTENT_REQUEST"},
     ]
+
+
+#: Alexa's services the skill asks to use, and why (README's certification notes say the
+#: same): a real ten-minute timer for the first emergency sign, and a daytime reminder with
+#: the prevention tip. The device's time zone needs no permission.
+PERMISSIONS: tuple[str, ...] = (
+    "alexa::alerts:timers:skill:readwrite",
+    "alexa::alerts:reminders:skill:readwrite",
+)
 
 
 def build_manifest(
@@ -124,6 +136,7 @@ def build_manifest(
             **({"locales": {locale: dict(policies) for locale in locales}} if policies else {}),
         },
         "apis": {"custom": custom},
+        "permissions": [{"name": name} for name in PERMISSIONS],
         "events": events,
     }}
 
