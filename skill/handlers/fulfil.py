@@ -10,7 +10,7 @@ skill (yes, next, settings) and for warning signs and symptoms, where Alexa shou
 person to a leg cramp skill first. For each slot: understood YES for a listed value (or a
 length of time the skill can read), MAYBE for other words; fulfilled YES where the skill
 answers any value (an unknown muscle gets a stretch for any muscle, an unreadable length the
-usual count), MAYBE where only a listed value gets a real answer. The response has no speech
+usual count), NO where only a listed value gets a real answer. The response has no speech
 and changes nothing (no state, no preferences).
 """
 from __future__ import annotations
@@ -55,7 +55,8 @@ def slot_answer(name: str, slot: object, listed_only: bool) -> CanFulfillSlot:
         understood: Value = "YES" if readable_seconds(value) is not None else "MAYBE"
     else:
         understood = "YES" if _matched(slot) else "MAYBE"
-    fulfilled: Value = "MAYBE" if listed_only and understood != "YES" else "YES"
+    # Amazon's slot canFulfill is YES or NO only.
+    fulfilled = "NO" if listed_only and understood != "YES" else "YES"
     return CanFulfillSlot(can_understand=CanUnderstandSlotValues(understood),
                           can_fulfill=CanFulfillSlotValues(fulfilled))
 

@@ -16,6 +16,7 @@ check's "not sure" line, the emergency signs spelled out) is marked by its handl
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 
 from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
@@ -56,6 +57,20 @@ def _screen_sources(response: Response | None) -> list[dict]:
     return [sources for sources in found if isinstance(sources, dict) and sources]
 
 
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+
+
+def room_for_hint(text: str) -> bool:
+    """The hint goes last; it may not push a statement-only answer past three sentences
+    (at most two before the question). An answer that already names "whisper" (the
+    first-time prompt) needs no hint."""
+    if "whisper" in text.lower():
+        return False
+    sentences = _sentences(text)
+    return any(s.endswith("?") for s in sentences) or len(sentences) < 3
+
+
 class NightVoiceInterceptor(AbstractResponseInterceptor):
     """Softer speech at night for a user who chose no voice; urgent answers untouched."""
 
@@ -76,11 +91,8 @@ class NightVoiceInterceptor(AbstractResponseInterceptor):
         local = alexa_api.local_time(handler_input, session)
         if local is None or not is_night(local):
             return
-        if session is not None and not session.get(HINT_KEY) and speeches:
-            session[HINT_KEY] = True
-            speech = response.output_speech if response.output_speech in speeches else speeches[0]
-            hint = ssml.text(self.content.prompts.alerts.night_hint)
-            speech.ssml = ssml.speak(f"{ssml.unwrap(speech.ssml)} {hint}")
+        if session is not None and not session.get(HINT_KEY):
+            self._hint(response, session)
         for speech in speeches:
             speech.ssml = quiet(speech.ssml, SOFTER)
         if sources:
@@ -88,3 +100,19 @@ class NightVoiceInterceptor(AbstractResponseInterceptor):
 
             for found in sources:
                 map_speech(found, lambda document: quiet(document, SOFTER))
+
+    def _hint(self, response: Response, session: dict) -> None:
+        """Say once a session that "whisper" and "normal voice" are there, at the end of
+        the first soft answer with room for it (or none, if the answer names them)."""
+        speech = response.output_speech
+        if not isinstance(speech, SsmlOutputSpeech) or not isinstance(speech.ssml, str):
+            return
+        text = ssml.spoken_text(speech.ssml)
+        if "whisper" in text.lower():
+            session[HINT_KEY] = True
+            return
+        if "<break" in speech.ssml or not room_for_hint(text):
+            return  # a countdown, or no room: a later answer says it
+        session[HINT_KEY] = True
+        hint = ssml.text(self.content.prompts.alerts.night_hint)
+        speech.ssml = ssml.speak(f"{ssml.unwrap(speech.ssml)} {hint}")
