@@ -171,10 +171,10 @@ def test_a_reminder_is_set_for_tomorrow_afternoon_with_the_tip(client, standin) 
         "trigger": {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": "2026-12-08T15:00:00",
                     "timeZoneId": "Europe/London"},
         "alertInfo": {"spokenInfo": {"content": [
-            {"locale": "en-US", "text": SERVICES.reminder.text.text}]}},
+            {"locale": "en-US", "text": SERVICES.reminder.tip.text}]}},
         "pushNotification": {"status": "ENABLED"},
     }
-    assert "bedtime" not in SERVICES.reminder.text.text.lower()
+    assert "bedtime" not in SERVICES.reminder.tip.text.lower()
 
 
 def test_a_reminder_at_the_day_and_time_asked(client, standin) -> None:

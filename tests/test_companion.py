@@ -228,8 +228,10 @@ def test_two_users_never_see_each_others_settings(alice, bob, settings) -> None:
     back = alice.launch()
     assert back.whispered and not back.text.startswith("Hello")
     assert seconds_counted(alice.intent("StretchTimerIntent")) == 45
-    assert stored(settings, ALICE) == {"quiet_voice": True, "hold_seconds": 45, "heard_hints": True}
-    assert stored(settings, BOB) == {"quiet_voice": False, "hold_seconds": 20, "heard_hints": True}
+    assert stored(settings, ALICE) == {"quiet_voice": True, "hold_seconds": 45, "heard_hints": True,
+                                       "voice_chosen": True}
+    assert stored(settings, BOB) == {"quiet_voice": False, "hold_seconds": 20, "heard_hints": True,
+                                     "voice_chosen": False}
 
 
 def test_every_flow_leaves_a_record_of_preference_keys_only(alice, settings) -> None:
@@ -255,7 +257,8 @@ def test_every_flow_leaves_a_record_of_preference_keys_only(alice, settings) -> 
     alice.stop()
     record = stored(settings, ALICE)
     assert set(record) == set(PREFERENCE_KEYS)
-    assert record == {"quiet_voice": True, "hold_seconds": 35, "heard_hints": True}
+    assert record == {"quiet_voice": True, "hold_seconds": 35, "heard_hints": True,
+                      "voice_chosen": True}
     with sqlite3.connect(settings.resolved_db_path()) as db:
         everything = " ".join(str(row) for row in db.execute("SELECT * FROM preferences"))
     for health_word in ("calf", "statin", "diabetes", "aspirin", "yes", "doctor", "serious"):

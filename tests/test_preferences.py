@@ -68,8 +68,10 @@ def test_loading_keeps_only_known_well_typed_keys(case: str, stored, expected: P
 
 def test_saved_record_is_exactly_the_preference_keys() -> None:
     record = Preferences(quiet_voice=True, hold_seconds=60).to_attributes()
-    assert record == {"quiet_voice": True, "hold_seconds": 60, "heard_hints": False}
-    assert tuple(record) == PREFERENCE_KEYS == ("quiet_voice", "hold_seconds", "heard_hints")
+    assert record == {"quiet_voice": True, "hold_seconds": 60, "heard_hints": False,
+                      "voice_chosen": False}
+    assert tuple(record) == PREFERENCE_KEYS == ("quiet_voice", "hold_seconds", "heard_hints",
+                                                "voice_chosen")
 
 
 def test_sanitize_drops_what_is_not_allowed() -> None:

@@ -61,7 +61,8 @@ def test_a_tampered_session_copy_only_gives_defaults() -> None:
     turn = talk.intent("StretchTimerIntent")
     assert not turn.whispered
     assert "30 seconds" in turn.text
-    assert set(turn.body["sessionAttributes"][SESSION_KEY]) <= {"quiet_voice", "hold_seconds", "heard_hints"}
+    assert set(turn.body["sessionAttributes"][SESSION_KEY]) <= {"quiet_voice", "hold_seconds", "heard_hints",
+                                                              "voice_chosen"}
 
 
 def test_a_new_session_reads_once_and_writes_only_a_change() -> None:

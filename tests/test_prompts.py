@@ -24,6 +24,7 @@ PROMPTS = dict(prompt_texts(CONTENT.prompts))
 #: intent it is meant to reach.
 MEANT: dict[str, str] = {
     "next": "AMAZON.NextIntent",
+    "normal voice": "NormalVoiceIntent",
     "time it": "StretchTimerIntent",
     "is it serious": "IsItSeriousIntent",
     "whisper": "QuietVoiceIntent",

@@ -283,7 +283,7 @@ class TimerLines(_Strict):
 
 
 class ReminderLines(_Strict):
-    text: Line
+    tip: Line
     advice: Line
 
 

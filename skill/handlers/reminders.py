@@ -3,7 +3,7 @@
 "Remind me to stretch tomorrow afternoon", or a yes to the single offer at the end of the
 prevention answer (skill.handlers.topics; never after a goodbye or a stop, which end the
 session). The reminder rings at the time asked, by default the next day at 3 p.m. at the
-device's clock, and says content/services.toml's `reminder.text`: the articles' prevention
+device's clock, and says content/services.toml's `reminder.tip`: the articles' prevention
 tip (stretching during the day, fluids). Nothing else is sent.
 
 Without the permission: the consent card in the Alexa app and a short spoken line; a failed
@@ -92,7 +92,7 @@ def reminder_request(content: Content, locale: str, now: datetime, moment: datet
         trigger=Trigger(object_type=TriggerType.SCHEDULED_ABSOLUTE, scheduled_time=moment,
                         time_zone_id=zone),
         alert_info=AlertInfo(spoken_info=SpokenInfo(content=[
-            SpokenText(locale=locale, text=content.services.reminder.text.text)])),
+            SpokenText(locale=locale, text=content.services.reminder.tip.text)])),
         push_notification=PushNotification(status=PushNotificationStatus.ENABLED))
 
 
@@ -106,7 +106,7 @@ def offer(content: Content, state: DialogState, *before: str) -> Answer:
 def set_reminder(handler_input: HandlerInput, content: Content, state: DialogState,
                  day: str | None = None, at: str | None = None) -> Answer:
     """Set the reminder (or send the consent card), then carry on."""
-    state = state.offered("reminder").but(sources=tuple(sorted(content.services.reminder.text.sources)))
+    state = state.offered("reminder").but(sources=tuple(sorted(content.services.reminder.tip.sources)))
     advice = content.services.reminder.advice.text
     if not reachable(handler_input):
         return back_from_side(content, state, failure_sentence(content, "down", "reminders"), advice)

@@ -30,6 +30,11 @@ class Turn:
     session_open: bool = False
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    #: What Alexa's services did this turn (a timer, a reminder), from the stand-in.
+    services: list[str] = field(default_factory=list)
+    #: A voice permission request: Alexa asked, the simulated user answered, and this is
+    #: the skill's answer to the Connections.Response that followed.
+    after_permission: "Turn | None" = None
 
     @property
     def response(self) -> dict[str, Any]:
@@ -63,6 +68,16 @@ class Conversation:
     application_id: str = envelopes.DEFAULT_APPLICATION_ID
     session_id: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    #: Alexa's API as the requests name it (the simulator's stand-in), or None.
+    api_endpoint: str | None = None
+    #: Permission scopes the simulated user has granted.
+    permissions: set[str] = field(default_factory=set)
+    #: The timestamp every request carries (the pretended device time, in UTC), or None.
+    timestamp: str | None = None
+    #: The user's answer when Alexa asks for a permission by voice.
+    grant_by_voice: bool = True
+    #: The stand-in for Alexa's API (skill.simulator.standin), to show what was set.
+    standin: Any = None
 
     @property
     def session_open(self) -> bool:
@@ -117,9 +132,32 @@ class Conversation:
         return self._post(turn)
 
     def _post(self, turn: Turn) -> Turn:
+        if self.timestamp and turn.request:
+            turn.request["request"]["timestamp"] = self.timestamp
+        seen = len(self.standin.calls) if self.standin is not None else 0
         turn.reply = self.transport.post(turn.request)
+        if self.standin is not None:
+            turn.services = [_describe_call(call) for call in self.standin.calls[seen:]]
+            turn.services = [line for line in turn.services if line]
         self._carry_session(turn)
+        asked = _permission_asked(turn.response)
+        if asked and turn.reply and turn.reply.status == 200:
+            turn.after_permission = self._answer_permission(asked)
         return turn
+
+    def _answer_permission(self, scope: str) -> Turn:
+        """Alexa asks "do you give leg cramp helper permission...?"; the simulated user
+        answers (`grant_by_voice`), and Alexa sends the skill a Connections.Response."""
+        status = "ACCEPTED" if self.grant_by_voice else "DENIED"
+        if self.grant_by_voice:
+            self.permissions.add(scope)
+        if self.session_id is None:  # the session goes on through the permission request
+            self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
+        turn = Turn(f"(to Alexa's permission question) {'yes' if self.grant_by_voice else 'no'}")
+        turn.request = envelopes.connections_response(status, scope, token="ten_minute_timer",
+                                                      locale=self.locale,
+                                                      **self._session_kwargs(new=False))
+        return self._post(turn)
 
     def build_request(self, resolution: Resolution, new_session: bool) -> dict[str, Any]:
         if new_session:
@@ -134,7 +172,8 @@ class Conversation:
     def _session_kwargs(self, new: bool) -> dict[str, Any]:
         return {"new_session": new, "session_id": self.session_id,
                 "session_attributes": self.attributes, "user_id": self.user_id,
-                "application_id": self.application_id, "with_screen": self.with_screen}
+                "application_id": self.application_id, "with_screen": self.with_screen,
+                "api_endpoint": self.api_endpoint, "permissions": tuple(sorted(self.permissions))}
 
     def _slot_payload(self, resolution: Resolution) -> dict[str, Any]:
         """Every slot the intent declares, filled or not, as Alexa sends them."""
@@ -161,8 +200,10 @@ class Conversation:
             pass  # nothing came back: Alexa keeps the session as it was
         else:
             end = (body.get("response") or {}).get("shouldEndSession")
-            # Not set: a screen device keeps the session (mic closed); a speaker ends it.
-            open_now = end is False or (end is None and self.with_screen)
+            # Not set: a screen device keeps the session (mic closed); a speaker ends it,
+            # unless Alexa takes the turn to ask for a permission (the session goes on).
+            open_now = end is False or (end is None and (
+                self.with_screen or _permission_asked(body.get("response") or {}) is not None))
             if open_now:
                 self.attributes = dict(body.get("sessionAttributes") or {})
             else:
@@ -193,3 +234,29 @@ class Conversation:
                 raise ValueError(f"{value!r} is not a valid {declared[slot_name]}")
             slots[slot_name] = slot
         return Resolution("IntentRequest", name, slots, method="direct")
+
+
+def _permission_asked(response: dict[str, Any]) -> str | None:
+    """The scope of a voice permission request (Connections.SendRequest, AskFor), if any."""
+    for directive in response.get("directives") or []:
+        if directive.get("type") == "Connections.SendRequest" and directive.get("name") == "AskFor":
+            return str((directive.get("payload") or {}).get("permissionScope") or "")
+    return None
+
+
+def _describe_call(call: Any) -> str | None:
+    """One line for a call the skill made to Alexa's API."""
+    body = call.body if isinstance(call.body, dict) else {}
+    if call.method == "POST" and call.path == "/v1/alerts/timers":
+        words = [t.get("text", "") for t in (((body.get("triggeringBehavior") or {})
+                                               .get("operation") or {}).get("textToAnnounce") or [])]
+        return f"timer: {body.get('duration')} \"{body.get('timerLabel')}\", then Alexa says: {' '.join(words)}"
+    if call.method == "POST" and call.path == "/v1/alerts/reminders":
+        trigger = body.get("trigger") or {}
+        words = [t.get("text", "") for t in (((body.get("alertInfo") or {}).get("spokenInfo") or {})
+                                             .get("content") or [])]
+        zone = trigger.get("timeZoneId") or "the device's time zone"
+        return f"reminder: {trigger.get('scheduledTime')} ({zone}): {' '.join(words)}"
+    if call.method == "GET" and call.path.endswith("/settings/System.timeZone"):
+        return None  # the device time is printed once, at the start
+    return f"{call.method} {call.path}"
