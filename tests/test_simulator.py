@@ -125,8 +125,10 @@ def fill(sample: str, model: dict, intent: dict) -> str:
     """A sample with each slot replaced by a real value of its type."""
     first_values = {t["name"]: t["values"][0]["name"]["value"]
                     for t in model["interactionModel"]["languageModel"]["types"]}
+    first_values.update({"AMAZON.DURATION": "thirty seconds", "AMAZON.DATE": "tomorrow",
+                         "AMAZON.TIME": "afternoon"})
     for slot in intent.get("slots", []):
-        value = "thirty seconds" if slot["type"] == "AMAZON.DURATION" else first_values[slot["type"]]
+        value = first_values[slot["type"]]
         sample = sample.replace("{" + slot["name"] + "}", value)
     return sample
 
@@ -321,7 +323,7 @@ def test_speak_without_espeak_says_so(monkeypatch, capsys):
 
 # --- the CLI --------------------------------------------------------------------------------
 
-NIGHT_TURNS = 42
+NIGHT_TURNS = 45
 
 
 def test_night_script_covers_every_custom_intent(resolver, model):
@@ -349,24 +351,45 @@ def test_simulate_runs_the_night_script_in_process(capsys):
     # whispered from "whisper" on, in the next session too, except every answer that
     # says when to call the emergency number; normal again after "speak up"
     whispered = sorted(n for n, t in turns.items() if "alexa (whispered):" in t)
-    assert whispered == [n for n in range(2, 26) if n not in (14, 26, 27)]
-    assert "alexa: Call your local emergency number now" in turns[14]
+    assert whispered == [n for n in range(2, 27) if n not in (15, 27, 28)]
+    assert "alexa: Call your local emergency number now" in turns[15]
     # "not sure" on the first question: when to call, at once, then the next question
-    assert "heard: NotSureIntent (word for word)" in turns[26]
-    assert "alexa: Call your local emergency number if it lasts ten minutes or more. Is the pain more than you can bear?" in turns[26]
-    assert "Want the relief steps" not in turns[26]
-    assert "session: open" in turns[26]
+    assert "heard: NotSureIntent (word for word)" in turns[27]
+    # ... and then, as a turn of its own, the offer of a real ten-minute timer
+    assert ("alexa: Call your local emergency number if it lasts ten minutes or more. "
+            "Shall I set a ten-minute timer") in turns[27]
+    assert "Want the relief steps" not in turns[27]
+    assert "session: open" in turns[27]
     # an emergency sign said outright: the emergency answer, and the session ends
-    assert 'heard: SymptomIntent sign=unbearable (carrier "the pain is {sign}")' in turns[27]
-    assert "alexa: Call your local emergency number now" in turns[27]
-    assert "session: ended" in turns[27]
+    assert 'heard: SymptomIntent sign=unbearable (carrier "the pain is {sign}")' in turns[28]
+    assert "alexa: Call your local emergency number now" in turns[28]
+    assert "session: ended" in turns[28]
     # the remembered hold time is used in the new session
-    assert "40 seconds, starting now" in turns[17]
-    assert "don't list that" in turns[19] and "talking to your doctor" in turns[19]
-    assert 'heard: ReliefStepsIntent muscle=THIGH (carrier "my {muscle} is cramping")' in turns[31]
-    assert "Front of the thigh: bend your knee" in turns[31] and "back of the thigh: keep the leg straight" in turns[31]
-    assert "no match" in turns[32] and "No special stretch for that one" in turns[32]
-    assert "toward your shin" not in turns[32]
+    assert "40 seconds, starting now" in turns[18]
+    assert "don't list that" in turns[20] and "talking to your doctor" in turns[20]
+    assert 'heard: ReliefStepsIntent muscle=THIGH (carrier "my {muscle} is cramping")' in turns[32]
+    assert "Front of the thigh: bend your knee" in turns[32] and "back of the thigh: keep the leg straight" in turns[32]
+    assert "no match" in turns[33] and "No special stretch for that one" in turns[33]
+    assert "toward your shin" not in turns[33]
+    # Alexa's services: the voice permission request, the timer set, the reminder's card
+    assert "permission request: by voice (AskFor): alexa::alerts:timers:skill:readwrite" in turns[43]
+    assert 'alexa\'s services: timer: PT10M "Ten minutes"' in turns[43]
+    assert "Done, a ten-minute timer is running" in turns[43]
+    assert ("permission request: card in the Alexa app: alexa::alerts:reminders:skill:readwrite"
+            in turns[44])
+
+
+def test_simulate_pretends_the_device_time_and_shows_the_night_voice(tmp_path, capsys):
+    script = tmp_path / "s.txt"
+    script.write_text("is it serious\nremind me to stretch tomorrow afternoon\n")
+    assert main(["simulate", "--in-process", "--time", "03:00", "--time-zone", "Europe/London",
+                 "--granted", "reminders", "--script", str(script)]) == 0
+    out = capsys.readouterr().out
+    assert "device time: 03:00 Europe/London (requests stamped" in out
+    assert "alexa (softer): A quick check" in out and "say whisper for quieter" in out
+    assert "alexa's services: reminder: " in out and "T15:00:00 (Europe/London)" in out
+    assert "Done, I'll remind you tomorrow at 3 PM." in out
+    assert main(["simulate", "--in-process", "--time", "3 am", "--script", str(script)]) == 2
 
 
 def test_simulate_script_as_a_subprocess_with_json(tmp_path):
