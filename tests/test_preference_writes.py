@@ -1,0 +1,78 @@
+"""Per-preference writes: one user on two devices at once loses nothing.
+
+alexa-skills-kit-sdk-for-nodejs#126: each session keeps its own copy of the record, so a
+store that writes the whole record lets the older session's copy wipe what the other
+device saved. Here device one says "always time forty seconds", then device two (whose
+session began before that) says "whisper": both must be kept. Conversations go through
+the Flask app with real envelopes, on every store (DynamoDB in
+test_persistence_dynamodb.py, against moto on 127.0.0.1).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+
+from skill import envelopes
+from skill.app import create_app
+from skill.assembly import build_skill
+from skill.persistence import build_persistence_adapter
+from skill.settings import Settings
+
+USER = "amzn1.ask.account.TWODEVICES" + "D" * 40
+
+
+class Session:
+    """One device's session: the session attributes carried from turn to turn."""
+
+    def __init__(self, client, device: str) -> None:
+        self.client, self.device, self.attributes = client, device, {}
+        self.session_id = f"amzn1.echo-api.session.{device}"
+
+    def send(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        reply = self.client.post("/alexa", data=json.dumps(envelope),
+                                 headers={"Content-Type": "application/json"})
+        assert reply.status_code == 200
+        body = reply.get_json()
+        self.attributes = body.get("sessionAttributes") or {}
+        return body
+
+    def launch(self) -> dict[str, Any]:
+        return self.send(envelopes.launch_request(user_id=USER, device_id=self.device,
+                                                  session_id=self.session_id))
+
+    def say(self, intent: str, slots: dict[str, Any] | None = None) -> dict[str, Any]:
+        return self.send(envelopes.intent_request(
+            intent, slots, user_id=USER, device_id=self.device, session_id=self.session_id,
+            session_attributes=self.attributes, new_session=False))
+
+
+def stored(adapter) -> dict[str, Any]:  # noqa: ANN001 - a persistence adapter
+    """The user's record as the store holds it."""
+    request = DefaultSerializer().deserialize(
+        json.dumps(envelopes.launch_request(user_id=USER)), RequestEnvelope)
+    return adapter.get_attributes(request)
+
+
+def two_devices(settings: Settings) -> dict[str, Any]:
+    """Both sessions open, then one setting said on each; returns what is stored."""
+    adapter = build_persistence_adapter(settings)
+    client = create_app(settings, skill=build_skill(settings, persistence_adapter=adapter)).test_client()
+    kitchen, bedroom = Session(client, "amzn1.ask.device.KITCHEN"), Session(client, "amzn1.ask.device.BEDROOM")
+    kitchen.launch()
+    bedroom.launch()
+    kitchen.say("SetHoldTimeIntent", {"duration": "PT40S"})
+    bedroom.say("QuietVoiceIntent")
+    return stored(adapter)
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_two_devices_keep_both_settings(kind: str, tmp_path: Path) -> None:
+    settings = Settings(persistence=kind, db_path=tmp_path / "prefs.sqlite3").as_local()
+    record = two_devices(settings)
+    assert record.get("hold_seconds") == 40, record
+    assert record.get("quiet_voice") is True, record
