@@ -76,3 +76,33 @@ def test_two_devices_keep_both_settings(kind: str, tmp_path: Path) -> None:
     record = two_devices(settings)
     assert record.get("hold_seconds") == 40, record
     assert record.get("quiet_voice") is True, record
+
+
+def test_a_setting_the_store_could_not_keep_is_said_and_logged_once(tmp_path: Path, caplog) -> None:
+    """A folder that cannot be created (a file in its place): "whisper" is heard as not
+    saved, still whispers this session, and the failed write is one warning."""
+    import logging
+
+    from skill.domain import ssml
+
+    from .words import CONTENT
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings = Settings(persistence="sqlite", db_path=blocker / "prefs.sqlite3").as_local()
+    session = Session(create_app(settings).test_client(), "amzn1.ask.device.KITCHEN")
+    session.launch()
+    skill_log = logging.getLogger("skill")  # it does not propagate (skill.app.configure_logging)
+    skill_log.addHandler(caplog.handler)
+    try:
+        said = session.say("QuietVoiceIntent")["response"]["outputSpeech"]["ssml"]
+    finally:
+        skill_log.removeHandler(caplog.handler)
+    spoken = ssml.spoken_text(said)
+    assert CONTENT.prompts.settings.not_saved in spoken
+    assert CONTENT.prompts.settings.quiet_done not in spoken
+    assert 'name="whispered"' in said  # used for now
+    writes = [r for r in caplog.records if "write failed" in r.getMessage()]
+    assert len(writes) == 1, [r.getMessage() for r in caplog.records]
+    again = session.say("AMAZON.HelpIntent")["response"]["outputSpeech"]["ssml"]
+    assert 'name="whispered"' in again  # and for the rest of the session
