@@ -311,7 +311,7 @@ def set_log_key(key: str | bytes | None) -> None:
 
 
 def _key_of_today() -> bytes:
-    """HMAC-SHA256(log key, "YYYY-MM-DD" in UTC): computed on the first request of a day."""
+    """HMAC-SHA256(log key, "YYYY-MM-DD" in UTC), computed on the first request of a day."""
     global _day_key
     day = int(time.time() // 86400)
     cached_day, key = _day_key
@@ -323,14 +323,15 @@ def _key_of_today() -> bytes:
 
 
 def user_tag(user_id: str | None) -> str | None:
-    """A short keyed one-way tag for a user id (HMAC-SHA256 under the day's key, 40 bits):
+    """A short keyed one-way tag for a user id (keyed BLAKE2b, a MAC in one C call, under
+    the day's key; 40 bits):
     enough to follow one user through one day's logs, useless without the key, and a
     different tag the next UTC day, so the log holds no lasting per-user history."""
     if not user_id:
         return None
     # surrogatepass: JSON may carry a lone surrogate (\ud800), which strict UTF-8 refuses.
     message = user_id.encode("utf-8", "surrogatepass")
-    return "u:" + hmac.new(_key_of_today(), message, hashlib.sha256).hexdigest()[:10]
+    return "u:" + hashlib.blake2b(message, key=_key_of_today(), digest_size=5).hexdigest()
 
 
 def _short(value: Any, limit: int = 64) -> str | None:
