@@ -126,6 +126,7 @@ class AlexaWebhook:
         self.verifiers = list(verifiers)
         self._max_body_bytes = max_body_bytes
         self._prechecks = [v for v in self.verifiers if isinstance(v, AlexaSignatureVerifier)]
+        self._cheap = [v for v in self.verifiers if not isinstance(v, AlexaSignatureVerifier)]
 
     def handle_http(self) -> Response:
         started = time.perf_counter()
@@ -137,11 +138,13 @@ class AlexaWebhook:
             prechecked = {id(verifier): _verification(verifier.precheck, request.headers)
                           for verifier in self._prechecks}
             body_text, envelope = self._parse(raw, summary)
-            for verifier in self.verifiers:
-                if id(verifier) in prechecked:  # its cheap part is done: not twice
-                    _verification(verifier.verify_prechecked, prechecked[id(verifier)], body_text)
-                else:
-                    _verification(verifier.verify, request.headers, body_text, envelope)
+            # The checks that cost nothing (timestamp, skill id) before the signature's,
+            # which may download a certificate chain: a stale or foreign request never
+            # spends the download budget.
+            for verifier in self._cheap:
+                _verification(verifier.verify, request.headers, body_text, envelope)
+            for verifier in self._prechecks:  # their cheap part is done: not twice
+                _verification(verifier.verify_prechecked, prechecked[id(verifier)], body_text)
             payload = self._dispatch(_sdk_body(body_text, envelope), envelope)
             status, outcome = 200, "ok"
             response = jsonify(payload)
