@@ -99,6 +99,9 @@ class MemoryPersistenceAdapter(AbstractPersistenceAdapter):
         return json.loads(text) if text is not None else {}
 
     def save_attributes(self, request_envelope: "RequestEnvelope", attributes: Attributes) -> None:
+        if isinstance(attributes, PreferenceChanges):  # some keys only, even unwrapped
+            self.update_attributes(request_envelope, attributes)
+            return
         text = _to_json(attributes)
         key = self._keygen(request_envelope)
         with self._lock:
@@ -214,6 +217,9 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
         return attributes
 
     def save_attributes(self, request_envelope: "RequestEnvelope", attributes: Attributes) -> None:
+        if isinstance(attributes, PreferenceChanges):  # some keys only, even unwrapped
+            self.update_attributes(request_envelope, attributes)
+            return
         text = _to_json(attributes)
         key = self._keygen(request_envelope)
         self._run("write", lambda db: db.execute(_UPSERT, (key, text, int(time.time()))))
@@ -538,6 +544,9 @@ class DecimalConvertingAdapter(AbstractPersistenceAdapter):
         return _from_decimals(self.store.get_attributes(request_envelope))
 
     def save_attributes(self, request_envelope: "RequestEnvelope", attributes: Attributes) -> None:
+        if isinstance(attributes, PreferenceChanges):  # some keys only, even unwrapped
+            self.update_attributes(request_envelope, attributes)
+            return
         self.store.save_attributes(request_envelope, _to_decimals(attributes))
 
     def update_attributes(self, request_envelope: "RequestEnvelope",
@@ -582,6 +591,9 @@ class PreferencesOnlyAdapter(AbstractPersistenceAdapter):
         return sanitize_attributes(self.store.get_attributes(request_envelope))
 
     def save_attributes(self, request_envelope: "RequestEnvelope", attributes: Attributes) -> None:
+        if isinstance(attributes, PreferenceChanges):
+            self.update_attributes(request_envelope, attributes)
+            return
         self.store.save_attributes(request_envelope, sanitize_attributes(attributes))
 
     def update_attributes(self, request_envelope: "RequestEnvelope",
