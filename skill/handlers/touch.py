@@ -16,12 +16,11 @@ ignored.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
-
-from typing import Any
 
 from skill.domain import dialog
 from skill.domain.content import Content
