@@ -321,7 +321,7 @@ def test_speak_without_espeak_says_so(monkeypatch, capsys):
 
 # --- the CLI --------------------------------------------------------------------------------
 
-NIGHT_TURNS = 42
+NIGHT_TURNS = 45
 
 
 def test_night_script_covers_every_custom_intent(resolver, model):

@@ -68,6 +68,13 @@ def lead_in(lead: str | None, sentence: str) -> str:
     return f"{lead}: {sentence[:1].lower()}{sentence[1:]}"
 
 
+def joined(first: str, second: str) -> str:
+    """Two sentences said as one: `first`'s full stop becomes a semicolon and `second`
+    follows in lower case ("Don't point your toes...; call your local emergency number
+    if..."), so that no more than two sentences come before a question."""
+    return f"{first.rstrip().rstrip('.')}; {second[:1].lower()}{second[1:]}"
+
+
 def steer(content: Content, state: DialogState, *opening: str) -> Answer:
     """`opening`, then the pointer back to the three things the skill does; no question is
     left waiting."""
