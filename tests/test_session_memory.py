@@ -1,0 +1,320 @@
+"""Issue 21, items 5 to 8: the emergency signs first, what was said earlier in the session,
+remedies with their own answers, and the minor findings. Raw words go through the
+simulator's matcher and the real webhook (Flask), so understanding and answer are tested
+together; every turn also passes the voice rules (tests.conversation.check_voice_rules).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import pytest
+
+from skill.domain import ssml
+from skill.domain.content import EMERGENCY_SIGNS, load_content
+from skill.domain.state import KEY, DialogState
+from skill.handlers.relief import first_step
+from skill.settings import PROJECT_ROOT, Settings
+from skill.simulator.resolver import Resolver
+from skill.simulator.session import Conversation
+from skill.simulator.transport import InProcessTransport
+
+from .conversation import Turn, check_voice_rules
+
+CONTENT = load_content(PROJECT_ROOT / "content")
+SIDE = CONTENT.side
+SIGNS = CONTENT.caution(EMERGENCY_SIGNS).text
+#: The signs as they open a sentence, or follow a caution after a semicolon.
+SIGNS_START = "call your local emergency number if the cramp itself lasts more than ten minutes"
+PLAN = CONTENT.relief_plan(None)
+RELIEF_TEXTS = {step.text for muscle in (None, *CONTENT.index.plans) for step in
+                CONTENT.relief_plan(muscle)} | {s.cue for s in CONTENT.relief.stretch}
+MODEL = json.loads((PROJECT_ROOT / "interaction_models" / "en-US.json").read_text("utf-8"))
+
+
+class Night:
+    """One person talking in raw words: the simulator's matcher, then the webhook."""
+
+    def __init__(self, tmp_path) -> None:
+        settings = Settings(persistence="memory", db_path=tmp_path / "p.sqlite3").as_local()
+        self.transport = InProcessTransport(settings)
+        self.conversation = Conversation(Resolver(MODEL), self.transport)
+
+    def say(self, utterance: str) -> Turn:
+        turn = self.conversation.say(utterance)
+        assert turn.reply is not None and turn.reply.status == 200, utterance
+        said = Turn(turn.reply.body)
+        check_voice_rules(said)
+        said.intent = turn.resolution.intent if turn.resolution else None
+        return said
+
+    @property
+    def state(self) -> dict:
+        return dict(self.conversation.attributes.get(KEY) or {})
+
+
+@pytest.fixture
+def night(tmp_path) -> Night:
+    return Night(tmp_path)
+
+
+def signs_count(text: str) -> int:
+    return text.lower().count(SIGNS_START)
+
+
+def no_relief(text: str) -> bool:
+    return not [t for t in RELIEF_TEXTS if t.lower() in text.lower()] and "starting now" not in text
+
+
+# -- 5: the emergency signs first -----------------------------------------------------------
+
+def test_the_signs_follow_the_first_step_once_a_session_joined_to_its_caution(night) -> None:
+    opening = night.say("open leg cramp helper")
+    first, second = re.split(r"(?<=[.!?])\s+", opening.text)[:2]
+    assert first.startswith("Hello, here's the first step: gently stretch")
+    assert second.startswith("Don't point your toes") and SIGNS_START in second.lower()
+    assert signs_count(opening.text) == 1 and not opening.ended
+    assert night.state["signs_said"] is True
+    again = night.say("my calf is cramping")           # new steps, same session: not again
+    assert again.text.startswith(CONTENT.stretch_for("CALF").text)
+    assert signs_count(again.text) == 0
+    assert signs_count(night.say("start over").text) == 0
+    night.say("stop")
+    assert signs_count(night.say("open leg cramp helper").text) == 1   # a new session
+
+
+def test_a_stretch_without_a_caution_is_followed_by_the_signs_alone(night) -> None:
+    turn = night.say("ask leg cramp helper my quads are cramping")
+    assert turn.text.startswith(CONTENT.stretch_for("THIGH_FRONT").text)
+    assert re.split(r"(?<=[.!?])\s+", turn.text)[1] == SIGNS
+
+
+@pytest.mark.parametrize("utterance, then", [
+    ("can i take something", SIDE.pain_relief.text),
+    ("can i take something for the pain", SIDE.pain_relief.text),
+    ("what can i take for the pain", SIDE.pain_relief.text),
+    ("ice or heat", "If diabetes, a spinal cord injury"),
+    ("is a hot shower ok", "If diabetes, a spinal cord injury"),
+    ("how many ibuprofen can i take", SIDE.dose.text),
+])
+def test_pain_relief_dose_and_heat_answers_open_on_the_emergency_signs(night, utterance, then) -> None:
+    night.say("open leg cramp helper")
+    turn = night.say(utterance)
+    assert turn.text.startswith(SIGNS), turn.text
+    assert turn.text[len(SIGNS):].strip().startswith(then)
+    assert not turn.ended and not turn.whispered
+
+
+def test_a_dose_question_gets_no_dose_and_never_the_pain_relief_sentence(night) -> None:
+    night.say("open leg cramp helper")
+    for utterance in ("how many ibuprofen can i take", "how much paracetamol should i take",
+                      "how many can i take"):
+        turn = night.say(utterance)
+        assert turn.intent == "DoseIntent", utterance
+        assert SIDE.dose.text in turn.text and SIDE.pain_relief.text not in turn.text
+
+
+def test_first_step_api_signs_first_and_start_at_massage() -> None:
+    """The API the safety handlers call: strong pain and a stated length under the limit
+    (`signs_first=True`), "I can't straighten my leg" (`start_at="massage"`)."""
+    strong = first_step(CONTENT, DialogState(), "CALF", signs_first=True)
+    sentences = re.split(r"(?<=[.!?])\s+", ssml.spoken_text(ssml.speak(strong.speech)))
+    assert sentences[0] == SIGNS and strong.urgent
+    assert sentences[1].startswith(CONTENT.stretch_for("CALF").text.rstrip("."))
+    assert "don't point your toes" in sentences[1] and sentences[2].endswith(".")
+    assert len(sentences) == 3 and strong.state.signs_said and strong.card is not None
+    seen = first_step(CONTENT, DialogState(signs_said=True), None, signs_first=True)
+    assert ssml.spoken_text(ssml.speak(seen.speech)).startswith(SIGNS)  # said first anyway
+    lead = CONTENT.index.sign_answers["cannot_move"].lead
+    bent = first_step(CONTENT, DialogState(), None, lead=lead, start_at="massage")
+    text = ssml.spoken_text(ssml.speak(bent.speech))
+    massage = next(step for step in PLAN if step.id == "massage")
+    assert text.startswith(f"{lead}: {massage.text[0].lower()}{massage.text[1:]}")
+    assert "straighten" not in text.lower() and SIGNS in text
+    assert bent.state.step == 1 and bent.state.pending == "count" and bent.card is not None
+    with pytest.raises(ValueError):
+        first_step(CONTENT, DialogState(), None, start_at="no_such_step")
+
+
+def test_a_note_that_is_the_signs_is_not_said_twice() -> None:
+    answer = first_step(CONTENT, DialogState(), "CALF", note=SIGNS)
+    assert signs_count(ssml.spoken_text(ssml.speak(answer.speech))) == 1
+
+
+# -- 6: what was said earlier counts, for that session only ---------------------------------
+
+@pytest.mark.parametrize("condition", ["i'm diabetic", "i have peripheral neuropathy",
+                                       "i have diabetes", "i've got nerve damage"])
+def test_a_condition_that_dulls_heat_means_no_heat_later_and_no_ice_instead(night, condition) -> None:
+    night.say("open leg cramp helper")
+    said = night.say(condition)
+    assert said.intent == "ConditionIntent" and not said.ended
+    assert night.state.get("no_heat") is True
+    heat = night.say("heat or ice")
+    assert heat.text.startswith(SIGNS)
+    assert SIDE.no_heat.text in heat.text
+    assert "ice" not in heat.text.lower().replace(SIGNS.lower(), "")
+    assert "warm" not in heat.text.lower()
+    # and the heat step of the steps
+    night.say("my calf is cramping")
+    for _ in range(len(PLAN)):
+        step = night.say("next")
+        if night.state.get("step") == [s.id for s in PLAN].index("heat"):
+            assert step.text.startswith(SIDE.no_heat.text)
+            assert "warm" not in step.text.lower()
+            break
+    else:
+        pytest.fail("never reached the heat step")
+
+
+def test_neuropathy_and_a_hot_water_bottle_in_one_breath(night) -> None:
+    night.say("open leg cramp helper")
+    turn = night.say("i have peripheral neuropathy can i use a hot water bottle")
+    assert turn.intent == "HeatOrColdIntent"
+    assert SIDE.no_heat.text in turn.text and "warm" not in turn.text.lower()
+
+
+def test_pregnancy_then_pain_relief_magnesium_and_other_remedies_ask_the_midwife(night) -> None:
+    night.say("open leg cramp helper")
+    night.say("i'm seven months pregnant")
+    assert night.state.get("ask_midwife") is True
+    pain = night.say("what can i take for the pain")
+    assert pain.text.startswith(SIGNS) and SIDE.pregnancy_medicine.text in pain.text
+    assert "ibuprofen" not in pain.text.lower()
+    dose = night.say("how many ibuprofen can i take")
+    assert SIDE.pregnancy_medicine.text in dose.text and SIDE.dose.text not in dose.text
+    assert SIDE.pregnancy_magnesium.text in night.say("does magnesium help").text
+    assert SIDE.pregnancy_other.text in night.say("would bananas help").text
+    # the pain-reliever step: the signs, then the midwife line instead of the medicines
+    night.say("my calf is cramping")
+    for _ in range(len(PLAN)):
+        step = night.say("next")
+        if night.state.get("step") == [s.id for s in PLAN].index("pain_reliever"):
+            assert step.text.startswith(SIGNS)
+            assert SIDE.pregnancy_medicine.text in step.text and "ibuprofen" not in step.text
+            break
+    else:
+        pytest.fail("never reached the pain-reliever step")
+
+
+def test_pregnant_with_a_cramping_calf_gets_the_pregnancy_line_and_the_first_step(night) -> None:
+    turn = night.say("ask leg cramp helper i'm pregnant and my calf is cramping")
+    calf = CONTENT.stretch_for("CALF").text
+    lead = SIDE.pregnancy.text.rstrip(".")
+    assert turn.text.startswith(f"{lead}: {calf[0].lower()}{calf[1:]}")
+    assert signs_count(turn.text) == 1 and SIDE.pregnancy_medicine.text in turn.text
+    assert not turn.ended and night.state.get("ask_midwife") is True
+    assert night.state.get("flow") == "relief" and night.state.get("muscle") == "CALF"
+
+
+def test_the_flags_end_with_the_session_and_never_name_the_condition(night, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    night.say("open leg cramp helper")
+    turn = night.say("i'm diabetic")
+    state = {k: v for k, v in night.state.items() if k not in ("last_speech", "last_reprompt")}
+    assert state["no_heat"] is True                  # a derived flag, never the name
+    assert "diabet" not in json.dumps(state).lower()
+    assert turn.card is None or "diabet" not in json.dumps(turn.card).lower()
+    prefs = night.conversation.attributes.get("prefs") or {}
+    assert set(prefs) <= {"heard_hints", "hold_seconds", "quiet_voice"}  # preferences only
+    assert "diabet" not in caplog.text.lower() and "no_heat" not in caplog.text
+    night.say("stop")
+    night.say("open leg cramp helper")
+    heat = night.say("heat or ice")                  # a new session: nothing carried over
+    assert "If diabetes, a spinal cord injury" in heat.text
+    assert "no_heat" not in night.state
+
+
+def test_a_child_named_gets_the_child_answer(night) -> None:
+    night.say("open leg cramp helper")
+    turn = night.say("can my son take something for the pain")
+    assert turn.text.startswith(SIDE.child.text) and turn.ended and no_relief(turn.text)
+
+
+@pytest.mark.parametrize("utterance", ["next", "my calf is cramping", "time it",
+                                       "heat or ice", "start over", "would stretching help",
+                                       "i'm pregnant and my calf is cramping"])
+def test_after_a_referral_no_massage_heat_or_stretch_only_the_held_back_line(night, utterance) -> None:
+    """`referred` is set by the safety handlers (a referral or an unsure emergency sign):
+    every later step, count, heat or stretch answer is held back."""
+    night.say("open leg cramp helper")
+    night.say("whisper")
+    night.conversation.attributes[KEY]["referred"] = True
+    turn = night.say(utterance)
+    assert turn.text == SIDE.held_back.text and turn.ended, (utterance, turn.text)
+    assert no_relief(turn.text) and not turn.whispered
+
+
+# -- 7: remedies get their own answers ------------------------------------------------------
+
+@pytest.mark.parametrize("utterance", ["would bananas help", "what about pickle juice",
+                                       "should i take quinine", "does tonic water help"])
+def test_a_remedy_no_article_covers_is_held_back_without_a_word_on_it(night, utterance) -> None:
+    night.say("open leg cramp helper")
+    turn = night.say(utterance)
+    assert turn.intent == "RemedyIntent", utterance
+    assert turn.text.startswith(SIDE.not_covered.text)
+    for word in ("ibuprofen", "acetaminophen", "risk", "danger", "safe", "harm"):
+        assert not re.search(rf"\b{word}", turn.text.lower()), (utterance, word)
+
+
+def test_magnesium_fluids_and_salt(night) -> None:
+    night.say("open leg cramp helper")
+    magnesium = night.say("does magnesium help")
+    assert magnesium.text.startswith("If you're pregnant, ask your doctor before taking magnesium")
+    fluids = night.say("should i drink more water")
+    assert fluids.text.startswith(SIDE.fluids_limit.text)
+    assert SIDE.fluids.text in fluids.text and "split" in SIDE.fluids.text
+    salt = night.say("should i take salt")
+    assert salt.text.startswith(SIDE.salt.text) and SIDE.salt.sources == ("004",)
+    assert "ibuprofen" not in (magnesium.text + fluids.text + salt.text).lower()
+
+
+def test_electrolytes_and_salt_depletion_are_listed_conditions() -> None:
+    for heard, name in (("electrolyte imbalance", "electrolyte imbalances"),
+                        ("salt depletion", "salt depletion")):
+        kind, item = CONTENT.find_medical(heard, "condition")
+        assert kind == "condition" and item.name == name and item.sources == ("004",)
+
+
+# -- 8: the minor findings ------------------------------------------------------------------
+
+def test_the_thigh_stretches_mark_their_readings() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    for muscle in ("THIGH_FRONT", "THIGH_BACK", "THIGH"):
+        assert CONTENT.stretch_for(muscle).reading, muscle
+    assert "`reading` on each [[stretch]]" in readme
+
+
+def test_the_worsening_answer_spells_out_the_three_emergency_signs(night) -> None:
+    assert CONTENT.index.sign_answers["worsening"].text.startswith(SIGNS)
+    turn = night.say("ask leg cramp helper it keeps getting worse")
+    assert turn.text.startswith(SIGNS) and turn.ended
+
+
+def test_i_am_on_dialysis_is_heard_as_dialysis(night) -> None:
+    night.say("open leg cramp helper")
+    turn = night.say("i'm on dialysis")
+    assert turn.intent == "ConditionIntent"
+    assert "renal dialysis" in turn.text and not turn.ended
+
+
+def test_help_me_starts_with_how_to_get_emergency_help(night) -> None:
+    night.say("open leg cramp helper")
+    turn = night.say("help me")
+    assert turn.text.startswith(CONTENT.prompts.general.fallback_emergency.rstrip("."))
+    assert turn.text.rstrip().endswith("?") and not turn.ended
+
+
+@pytest.mark.parametrize("utterance", ["blah blah wibble", "help me", "open leg cramp helper"])
+def test_a_whisperer_hears_every_emergency_referral_in_the_normal_voice(night, utterance) -> None:
+    night.say("open leg cramp helper")
+    night.say("whisper")
+    turn = night.say(utterance)
+    outside = re.sub(r'<amazon:effect name="whispered">.*?</amazon:effect>', "",
+                     ssml.unwrap(turn.ssml))
+    normal = ssml.spoken_text(ssml.speak(outside))
+    assert "call your local emergency number" in normal.lower(), turn.ssml
+    assert 'name="whispered"' in turn.ssml                # the rest stays whispered
+    assert turn.whispered_but_referrals
