@@ -318,3 +318,19 @@ def test_a_whisperer_hears_every_emergency_referral_in_the_normal_voice(night, u
     assert "call your local emergency number" in normal.lower(), turn.ssml
     assert 'name="whispered"' in turn.ssml                # the rest stays whispered
     assert turn.whispered_but_referrals
+
+
+@pytest.mark.parametrize("step_id, flags, shown", [
+    ("heat", {"no_heat": True}, SIDE.no_heat.text),
+    ("pain_reliever", {"ask_midwife": True}, SIDE.pregnancy_medicine.text),
+])
+def test_the_night_screen_shows_the_step_as_this_session_says_it(step_id, flags, shown) -> None:
+    from skill.domain.screen import choose
+
+    index = [step.id for step in PLAN].index(step_id)
+    state = DialogState(flow="relief", step=index, pending="next", **flags)
+    screen = choose(CONTENT, state, "said", end=False, urgent=False)
+    assert screen.kind == "step" and shown in screen.body
+    plain = choose(CONTENT, DialogState(flow="relief", step=index, pending="next"), "said",
+                   end=False, urgent=False)
+    assert shown not in plain.body

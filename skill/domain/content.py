@@ -667,6 +667,22 @@ class Content(Struct, frozen=True):
     def caution(self, caution_id: str | None) -> Item | None:
         return self.index.cautions.get(caution_id) if caution_id else None
 
+    def step_said(self, step: Step, *, no_heat: bool = False,
+                  ask_midwife: bool = False) -> tuple[str, tuple[str, ...]]:
+        """(what is said and shown for a step in a session, its article ids). A session
+        that named a condition dulling the sense of heat (`no_heat`) gets side.toml's
+        no-heat line at the heat step; one that named a pregnancy (`ask_midwife`) gets
+        the step's own first caution (the emergency signs) and "ask your doctor or
+        midwife first" at the pain-reliever step."""
+        side = self.side
+        if no_heat and step.id == HEAT_STEP:
+            return side.no_heat.text, side.no_heat.sources
+        if ask_midwife and step.id == PAIN_RELIEVER_STEP:
+            before = self.caution(step.first)
+            said = [before.text] if before else []
+            return " ".join([*said, side.pregnancy_medicine.text]), before.sources if before else ()
+        return step.text, step.sources
+
     # serious check ------------------------------------------------------------------------
     def outcome(self, outcome_id: str) -> ResultText:
         return self.index.outcomes[outcome_id]

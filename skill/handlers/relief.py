@@ -22,8 +22,7 @@ from ask_sdk_model import Response
 from msgspec.structs import replace
 
 from skill.domain.cards import relief_card
-from skill.domain.content import (
-    EMERGENCY_SIGNS, HEAT_STEP, PAIN_RELIEVER_STEP, Content, Step)
+from skill.domain.content import EMERGENCY_SIGNS, Content
 from skill.domain.state import DialogState
 from skill.handlers import slots
 from skill.handlers.common import Answer, IntentHandler, ask, joined, lead_in, respond, tell
@@ -58,21 +57,6 @@ def step_answer(content: Content, state: DialogState, index: int, lead: str | No
     return answer
 
 
-def _step_text(content: Content, state: DialogState, step: Step) -> tuple[str, tuple[str, ...]]:
-    """What is said for a step in this session, and its sources: a session that named a
-    condition dulling the sense of heat hears the no-heat line at the heat step; one that
-    named a pregnancy hears the emergency signs and "ask your doctor or midwife first" at
-    the pain-reliever step."""
-    side = content.side
-    if state.no_heat and step.id == HEAT_STEP:
-        return side.no_heat.text, side.no_heat.sources
-    if state.ask_midwife and step.id == PAIN_RELIEVER_STEP:
-        before = content.caution(step.first)
-        said = [before.text] if before else []
-        return " ".join([*said, side.pregnancy_medicine.text]), before.sources if before else ()
-    return step.text, step.sources
-
-
 def _step_answer(content: Content, state: DialogState, index: int, lead: str | None,
                  count_prompt: str | None, note: str | None, signs: SignsPlace) -> Answer:
     prompts = content.prompts.relief
@@ -80,7 +64,8 @@ def _step_answer(content: Content, state: DialogState, index: int, lead: str | N
     plan = content.relief_plan(muscle)
     index = min(max(index, 0), len(plan) - 1)
     step = plan[index]
-    text, step_sources = _step_text(content, state, step)
+    text, step_sources = content.step_said(step, no_heat=state.no_heat,
+                                           ask_midwife=state.ask_midwife)
     caution = content.caution(step.caution)
     warning = content.caution(EMERGENCY_SIGNS) if signs != "none" else None
     if warning is not None and signs == "first":
