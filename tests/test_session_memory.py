@@ -137,9 +137,21 @@ def test_first_step_api_signs_first_and_start_at_massage() -> None:
         first_step(CONTENT, DialogState(), None, start_at="no_such_step")
 
 
-def test_a_note_that_is_the_signs_is_not_said_twice() -> None:
+def test_a_note_that_is_the_signs_is_said_first_and_once() -> None:
     answer = first_step(CONTENT, DialogState(), "CALF", note=SIGNS)
-    assert signs_count(ssml.spoken_text(ssml.speak(answer.speech))) == 1
+    text = ssml.spoken_text(ssml.speak(answer.speech))
+    assert text.startswith(SIGNS) and signs_count(text) == 1
+
+
+@pytest.mark.parametrize("utterance", ["ask leg cramp helper my calf really hurts",
+                                       "ask leg cramp helper it really hurts",
+                                       "ask leg cramp helper my calf has been cramping for two minutes",
+                                       "ask leg cramp helper it's been going for about eight minutes"])
+def test_strong_pain_and_a_length_under_the_limit_hear_the_signs_before_the_stretch(night, utterance) -> None:
+    turn = night.say(utterance)
+    assert turn.text.startswith(SIGNS), (utterance, turn.text)
+    assert signs_count(turn.text) == 1 and not turn.ended and not turn.whispered
+    assert "stretch" in turn.text.lower() or "straighten" in turn.text.lower()
 
 
 # -- 6: what was said earlier counts, for that session only ---------------------------------

@@ -128,8 +128,9 @@ def first_step(content: Content, state: DialogState, muscle: str | None,
 
     - `signs_first`: the emergency signs (relief.toml `emergency_signs`) are said before
       the step, the step's caution joined to it (strong pain, a stated length under the
-      limit). Otherwise they are said after the step, joined to its caution, once a
-      session (`DialogState.signs_said`); a `note` that is the signs themselves counts.
+      limit). A `note` that is the signs themselves means the same (the signs are never
+      said after the instruction they limit). Otherwise they are said after the step,
+      joined to its caution, once a session (`DialogState.signs_said`).
     - `start_at`: a [[step]] id to begin at instead of the stretch, e.g. "massage" for
       "I can't straighten my leg" (a straight-leg stretch would not do); the card is sent
       all the same.
@@ -140,10 +141,10 @@ def first_step(content: Content, state: DialogState, muscle: str | None,
     if instead is not None:
         return instead
     warning = content.caution(EMERGENCY_SIGNS)
-    said_in_note = warning is not None and note == warning.text
-    signs: SignsPlace = "first" if signs_first else (
-        "none" if state.signs_said or said_in_note else "after")
-    begin = state.but(muscle=muscle, signs_said=state.signs_said or said_in_note)
+    if warning is not None and note == warning.text:  # the signs as a note: said first
+        signs_first, note = True, None
+    signs: SignsPlace = "first" if signs_first else ("none" if state.signs_said else "after")
+    begin = state.but(muscle=muscle)
     index = 0 if start_at is None else step_index(content, muscle, start_at)
     answer = step_answer(content, begin, index, lead, count_prompt, note, signs)
     if index != 0:

@@ -212,7 +212,8 @@ class ConditionIntentHandler(IntentHandler):
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
         found, unlisted = slots.medical(handler_input, self.content)
         state = state.but(**flags_for(self.content, found))
-        if state.ask_midwife and "condition" in found:
+        condition = found.get("condition")
+        if condition is not None and condition.id in self.content.side.midwife_conditions:
             if not state.in_check and state.flow != "relief":
                 return pregnancy_steps(self.content, state, None)
             side = self.content.side
