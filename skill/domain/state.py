@@ -44,7 +44,7 @@ class DialogState(Struct, kw_only=True, frozen=True, omit_defaults=True):
     step: Annotated[int, Meta(ge=0, le=40)] = 0
     #: The serious-check question being asked (0-based); None outside the check. It stays
     #: set while a side prompt ("which medicine?") waits on top of the check.
-    question: Annotated[int, Meta(ge=0, le=4)] | None = None
+    question: Annotated[int, Meta(ge=0, le=5)] | None = None
     #: The question waiting for an answer (skill.domain.dialog.QUESTIONS).
     pending: Pending = "none"
     #: Unclear answers to the pending question so far.
@@ -67,7 +67,9 @@ class DialogState(Struct, kw_only=True, frozen=True, omit_defaults=True):
     ask_midwife: bool = False
     #: The cramp is a child's: the child answer, no steps.
     child: bool = False
-    #: A referral or an unsure emergency sign was said: no massage, heat or stretch after it.
+    #: A referral or an unsure emergency sign was said this session (for example "not sure"
+    #: to the check's sting, bite or contact question): no massage, heat or stretch may be
+    #: offered after it. Derived only; it lasts as long as the session.
     referred: bool = False
     #: The emergency signs were said after a first step this session (said once).
     signs_said: bool = False
