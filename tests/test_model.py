@@ -88,7 +88,7 @@ def test_slots_are_declared_as_specified(model):
                      "CrampDurationIntent": {"duration": "AMAZON.DURATION", "muscle": "MUSCLE"},
                      "GoodbyeIntent": {}, "PainReliefIntent": {"person": "PERSON"},
                      "HoldLengthIntent": {},
-                     "PregnancyIntent": {"remedy": "REMEDY", "muscle": "MUSCLE"},
+                     "PregnancyIntent": {"remedy": "REMEDY", "muscle": "MUSCLE", "person": "PERSON"},
                      "HeatOrColdIntent": {"condition": "CONDITION", "person": "PERSON"},
                      "DoseIntent": {"remedy": "REMEDY", "person": "PERSON"},
                      "RemedyIntent": {"remedy": "REMEDY"},

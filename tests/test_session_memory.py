@@ -238,10 +238,22 @@ def test_the_flags_end_with_the_session_and_never_name_the_condition(night, capl
     assert "no_heat" not in night.state
 
 
-def test_a_child_named_gets_the_child_answer(night) -> None:
+@pytest.mark.parametrize("turns", [
+    ["can my son take something for the pain"],
+    ["my son's got leg cramps", "can he have ibuprofen"],
+    ["my daughter's eight", "what stretch do i do with her"],
+    ["my little boy has a cramp", "next"],
+    ["my little boy has a cramp", "time it"],
+    ["my little boy has a cramp", "heat or ice"],
+    ["my little boy has a cramp", "does magnesium help"],
+])
+def test_a_child_named_gets_the_child_answer_for_the_rest_of_the_session(night, turns) -> None:
     night.say("open leg cramp helper")
-    turn = night.say("can my son take something for the pain")
-    assert turn.text.startswith(SIDE.child.text) and turn.ended and no_relief(turn.text)
+    for utterance in turns:
+        turn = night.say(utterance)
+        assert turn.text.startswith(SIDE.child.text), (utterance, turn.text)
+        assert no_relief(turn.text) and not turn.ended and not turn.whispered
+    assert night.state.get("child") is True
 
 
 @pytest.mark.parametrize("utterance", ["next", "my calf is cramping", "time it",

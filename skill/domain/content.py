@@ -357,6 +357,8 @@ class GeneralPrompts(_Strict):
     paused: NonEmpty
     nothing_paused: NonEmpty
     trouble: NonEmpty
+    anything_else: NonEmpty
+    anything_else_reprompt: NonEmpty
 
 
 class ReliefPrompts(_Strict):

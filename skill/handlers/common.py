@@ -49,6 +49,10 @@ class Answer(Struct, frozen=True):
     def with_card(self, card: Card) -> "Answer":
         return replace(self, card=card)
 
+    def urgently(self) -> "Answer":
+        """The same answer, said in the normal voice even to a whispering user."""
+        return replace(self, urgent=True)
+
 
 def ask(state: DialogState, *sentences: str, reprompt: str) -> Answer:
     """An open answer from plain sentences, with its reprompt."""

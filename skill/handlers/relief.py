@@ -26,6 +26,7 @@ from skill.domain.content import EMERGENCY_SIGNS, Content
 from skill.domain.state import DialogState
 from skill.handlers import slots
 from skill.handlers.common import Answer, IntentHandler, ask, joined, lead_in, respond, tell
+from skill.handlers.dialog import carry_on
 from skill.preferences import load_preferences, update_preferences
 
 
@@ -94,9 +95,13 @@ def _step_answer(content: Content, state: DialogState, index: int, lead: str | N
 def held_back(content: Content, state: DialogState) -> Answer:
     """After a referral (or an unsure emergency sign) this session: no massage, heat or
     stretch, only the held-back line (editorial, side.toml `held_back`), in the normal
-    voice; the session ends, as after every doctor-first answer."""
-    return tell(state.but(flow="none", pending="none", question=None, sources=()),
-                content.side.held_back.text, urgent=True)
+    voice. During the check its question follows (the remaining questions still count);
+    otherwise the session ends, as after every doctor-first answer."""
+    line = content.side.held_back.text
+    if state.in_check:
+        return replace(carry_on(content, state.but(sources=()), line), urgent=True)
+    return tell(state.but(flow="none", pending="none", question=None, sources=()), line,
+                urgent=True)
 
 
 def not_for_steps(content: Content, state: DialogState) -> Answer | None:
@@ -198,11 +203,18 @@ def current_step(content: Content, state: DialogState) -> Answer:
 def child_answer(content: Content, state: DialogState) -> Answer:
     """A child's cramp: a doctor, and the emergency signs; no steps for a child (the
     articles are about adults). Said in the normal voice: it names the emergency signs.
-    The session's `child` flag is set (later answers give this one again)."""
+    The session's `child` flag is set and the session stays open with a question that
+    suggests no steps, so a later "what stretch do I do with her?" or "can he have
+    ibuprofen?" gets this answer again (during the check, its question follows)."""
     signs = content.caution(EMERGENCY_SIGNS)
     said = [content.side.child.text] + ([signs.text] if signs else [])
     cited = tuple(sorted(signs.sources)) if signs else ()
-    return tell(state.but(sources=cited, child=True), *said, urgent=True)
+    marked = state.but(sources=cited, child=True, misses=0)
+    if state.in_check:
+        return replace(carry_on(content, marked, *said), urgent=True)
+    prompts = content.prompts.general
+    return ask(marked.but(flow="none", pending="none"), *said, prompts.anything_else,
+               reprompt=prompts.anything_else_reprompt).urgently()
 
 
 # -- handlers ----------------------------------------------------------------------------------

@@ -224,8 +224,10 @@ class ConditionIntentHandler(IntentHandler):
 class PregnancyIntentHandler(IntentHandler):
     """Cramps or remedies in pregnancy: magnesium has the article's own caution; anything
     else named gets "ask your doctor or midwife first" (the articles are silent). "I'm
-    pregnant and my calf is cramping": the pregnancy line and the first step. Every later
-    answer of the session asks for the doctor or midwife before any medicine."""
+    pregnant and my calf is cramping", "I'm seven months pregnant", "my wife's pregnant
+    and she's got cramp": the pregnancy line and the first step (during the check, the
+    line and the check's question). Every later answer of the session asks for the doctor
+    or midwife before any medicine."""
 
     intents = frozenset({"PregnancyIntent"})
 
@@ -237,9 +239,11 @@ class PregnancyIntentHandler(IntentHandler):
             return side_answer(self.content, state, side.pregnancy_magnesium)
         if remedy is not None or unknown:
             return side_answer(self.content, state, side.pregnancy_other)
-        muscle, _ = slots.muscle(handler_input, self.content)
-        if state.in_check or (state.flow == "relief" and muscle is None):
+        if state.in_check:
             return side_answer(self.content, state, side.pregnancy, side.pregnancy_medicine)
+        muscle, _ = slots.muscle(handler_input, self.content)
+        if muscle is None and state.flow == "relief":
+            muscle = state.muscle
         return pregnancy_steps(self.content, state, muscle)
 
 
