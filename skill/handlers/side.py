@@ -17,12 +17,15 @@ from ask_sdk_core.handler_input import HandlerInput
 from msgspec import Struct
 from msgspec.structs import replace
 
-from skill.domain.content import EMERGENCY_SIGNS, Content, Remedy
+from skill.domain.content import EMERGENCY_SIGNS, LONG_CRAMP, Content, Remedy
+from skill.domain.countdown import readable_seconds
+from skill.domain.safety import cramp_too_long
 from skill.domain.state import DialogState
 from skill.handlers import slots
 from skill.handlers.common import Answer, IntentHandler, joined, tell
 from skill.handlers.dialog import carry_on
 from skill.handlers.relief import child_answer, first_step, not_for_steps
+from skill.handlers.safety import red_flag_answer
 from skill.handlers.topics import flags_for, medical_answer
 
 
@@ -171,11 +174,16 @@ class HeatOrColdIntentHandler(IntentHandler):
 
 
 class PainReliefIntentHandler(IntentHandler):
-    """"Can I take something for the pain?": the emergency signs first."""
+    """"Can I take something for the pain?": the emergency signs first. Said with how
+    long the cramp has lasted ("it's been cramping twelve minutes, can I take ibuprofen"):
+    at the emergency limit, the emergency answer and nothing else."""
 
     intents = frozenset({"PainReliefIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        lasted = readable_seconds(slots.heard(handler_input, "duration"))
+        if cramp_too_long(lasted, self.content.index.emergency_minutes):
+            return red_flag_answer(self.content, self.content.index.signs[LONG_CRAMP])
         if names_a_child(handler_input, self.content):
             return child_answer(self.content, state)
         return pain_relief_answer(self.content, state)
