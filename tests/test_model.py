@@ -28,7 +28,8 @@ SETTINGS_INTENTS = {"QuietVoiceIntent", "NormalVoiceIntent", "SetHoldTimeIntent"
                     "ForgetSettingsIntent"}
 #: Short replies and an emergency sign said outright: at least twenty ways each.
 REPLY_INTENTS = {"NotSureIntent", "SignAbsentIntent", "CrampDurationIntent", "GoodbyeIntent",
-                 "PainReliefIntent", "PregnancyIntent", "HoldLengthIntent", "HeatOrColdIntent"}
+                 "PainReliefIntent", "PregnancyIntent", "HoldLengthIntent", "HeatOrColdIntent",
+                 "DoseIntent", "RemedyIntent", "ConditionIntent"}
 #: Red flags and everything else said in the same breath: many shapes.
 SAFETY_INTENTS = {"SymptomIntent"}
 #: Alexa's own services (a ten-minute timer, a daytime reminder): plain requests.
@@ -88,9 +89,14 @@ def test_slots_are_declared_as_specified(model):
                      "SymptomIntent": {"sign": "SIGN", "muscle": "MUSCLE"},
                      "SignAbsentIntent": {"sign": "SIGN"},
                      "CrampDurationIntent": {"duration": "AMAZON.DURATION", "muscle": "MUSCLE"},
-                     "GoodbyeIntent": {}, "PainReliefIntent": {}, "HoldLengthIntent": {},
-                     "PregnancyIntent": {"remedy": "REMEDY"},
-                     "HeatOrColdIntent": {"condition": "CONDITION"},
+                     "GoodbyeIntent": {},
+                     "PainReliefIntent": {"person": "PERSON", "duration": "AMAZON.DURATION"},
+                     "HoldLengthIntent": {},
+                     "PregnancyIntent": {"remedy": "REMEDY", "muscle": "MUSCLE", "person": "PERSON"},
+                     "HeatOrColdIntent": {"condition": "CONDITION", "person": "PERSON"},
+                     "DoseIntent": {"remedy": "REMEDY", "person": "PERSON"},
+                     "RemedyIntent": {"remedy": "REMEDY"},
+                     "ConditionIntent": {"condition": "CONDITION"},
                      "TenMinuteTimerIntent": {},
                      "StretchReminderIntent": {"day": "AMAZON.DATE", "time": "AMAZON.TIME"}}
 

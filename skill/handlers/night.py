@@ -12,7 +12,9 @@ no permission needed), asked at most once per session with a short timeout
 
 Every urgent answer (the emergency line, signs outside the articles, a doctor first, the
 check's "not sure" line, the emergency signs spelled out) is marked by its handler
-(`Answer.urgent`, the request attribute SPEAK_NORMALLY) and keeps the normal voice and volume.
+(`Answer.urgent`, the request attribute SPEAK_NORMALLY) and keeps the normal voice and volume;
+inside any other answer, a sentence that names the emergency number stays normal too (the
+quiet-voice interceptor's `referrals`).
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from skill.domain.content import Content
 from skill.domain.voice import SOFTER, quiet
 from skill.handlers.alerts import reachable
 from skill.handlers.common import SPEAK_NORMALLY
+from skill.handlers.interceptors import referrals
 from skill.preferences import load_preferences, session_attributes
 
 NIGHT_STARTS = time(22, 0)
@@ -94,12 +97,12 @@ class NightVoiceInterceptor(AbstractResponseInterceptor):
         if session is not None and not session.get(HINT_KEY):
             self._hint(response, session)
         for speech in speeches:
-            speech.ssml = quiet(speech.ssml, SOFTER)
+            speech.ssml = quiet(speech.ssml, SOFTER, referrals(speech.ssml))
         if sources:
             from skill.domain.screen import map_speech
 
             for found in sources:
-                map_speech(found, lambda document: quiet(document, SOFTER))
+                map_speech(found, lambda document: quiet(document, SOFTER, referrals(document)))
 
     def _hint(self, response: Response, session: dict) -> None:
         """Say once a session that "whisper" and "normal voice" are there, at the end of
