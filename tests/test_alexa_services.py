@@ -293,7 +293,7 @@ def test_a_whispering_user_is_whispered_to_not_softened(client, standin) -> None
     conversation = talk(client, standin, at=NIGHT)
     conversation.intent("QuietVoiceIntent")
     turn = conversation.intent("Next")
-    assert turn.whispered and "prosody" not in turn.ssml
+    assert turn.whispered_but_referrals and "prosody" not in turn.ssml
 
 
 @pytest.mark.parametrize("failure", [500, 429, "timeout"])

@@ -324,7 +324,7 @@ def test_speak_without_espeak_says_so(monkeypatch, capsys):
 
 # --- the CLI --------------------------------------------------------------------------------
 
-NIGHT_TURNS = 45
+NIGHT_TURNS = 48
 
 
 def test_night_script_covers_every_custom_intent(resolver, model):
@@ -343,7 +343,8 @@ def test_night_script_covers_every_custom_intent(resolver, model):
 
 
 def test_simulate_runs_the_night_script_in_process(capsys):
-    assert main(["simulate", "--in-process", "--script", str(NIGHT_SCRIPT)]) == 0
+    # the device's clock pretended in the afternoon: no soft night voice in this transcript
+    assert main(["simulate", "--in-process", "--time", "15:00", "--script", str(NIGHT_SCRIPT)]) == 0
     out = capsys.readouterr().out
     assert f"{NIGHT_TURNS} turns, {NIGHT_TURNS} answered" in out
     assert 'heard: ReliefStepsIntent muscle=CALF (carrier "my {muscle} is cramping")' in out
@@ -373,11 +374,11 @@ def test_simulate_runs_the_night_script_in_process(capsys):
     assert "no match" in turns[33] and "No special stretch for that one" in turns[33]
     assert "toward your shin" not in turns[33]
     # Alexa's services: the voice permission request, the timer set, the reminder's card
-    assert "permission request: by voice (AskFor): alexa::alerts:timers:skill:readwrite" in turns[43]
-    assert 'alexa\'s services: timer: PT10M "Ten minutes"' in turns[43]
-    assert "Done, a ten-minute timer is running" in turns[43]
+    assert "permission request: by voice (AskFor): alexa::alerts:timers:skill:readwrite" in turns[46]
+    assert 'alexa\'s services: timer: PT10M "Ten minutes"' in turns[46]
+    assert "Done, a ten-minute timer is running" in turns[46]
     assert ("permission request: card in the Alexa app: alexa::alerts:reminders:skill:readwrite"
-            in turns[44])
+            in turns[47])
 
 
 def test_simulate_pretends_the_device_time_and_shows_the_night_voice(tmp_path, capsys):
