@@ -229,7 +229,8 @@ def test_the_flags_end_with_the_session_and_never_name_the_condition(night, capl
     assert "diabet" not in json.dumps(state).lower()
     assert turn.card is None or "diabet" not in json.dumps(turn.card).lower()
     prefs = night.conversation.attributes.get("prefs") or {}
-    assert set(prefs) <= {"heard_hints", "hold_seconds", "quiet_voice"}  # preferences only
+    assert set(prefs) <= {"heard_hints", "hold_seconds", "quiet_voice",  # preferences only
+                          "voice_chosen"}
     assert "diabet" not in caplog.text.lower() and "no_heat" not in caplog.text
     night.say("stop")
     night.say("open leg cramp helper")
