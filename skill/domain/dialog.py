@@ -24,7 +24,7 @@ from msgspec import Struct
 
 #: The question the last response asked, if any.
 Pending = Literal["none", "check", "count", "next", "another_set", "start_over", "relief",
-                  "more", "forget", "hold_time", "which_medical"]
+                  "more", "forget", "hold_time", "which_medical", "anything_else"]
 #: What a request says in answer to a question.
 ReplyKind = Literal["yes", "no", "unsure", "duration", "name", "miss"]
 
@@ -38,7 +38,7 @@ class PendingQuestion(Struct, frozen=True):
     prompt: str
     reprompt: str
     short: str
-    second_miss: Literal["unsure", "drop"] = "drop"
+    second_miss: Literal["unsure", "drop", "steps"] = "drop"
     side: bool = False
 
 
@@ -74,6 +74,12 @@ QUESTIONS: dict[Pending, PendingQuestion] = {
     "hold_time": PendingQuestion(frozenset({"duration"}), "settings.hold_ask",
                                  "settings.hold_ask_reprompt", "settings.hold_short_reask",
                                  side=True),
+    # "Is anything else wrong besides the cramp?" after words heard as a symptom that are
+    # no sign: yes, a doctor first; no, the steps; unclear twice, the steps with the
+    # emergency signs ("steps")
+    "anything_else": PendingQuestion(frozenset({"yes", "no", "unsure"}), "symptom.anything_else",
+                                     "symptom.anything_else_reprompt",
+                                     "symptom.anything_else_short", second_miss="steps"),
     # "Which medicine or condition?"  a name: the articles' answer
     "which_medical": PendingQuestion(frozenset({"name"}), "topics.which_one",
                                      "topics.which_one_reprompt", "topics.which_one_reprompt",
@@ -119,7 +125,7 @@ def accepts(pending: Pending, kind: ReplyKind | None) -> bool:
     return waiting is not None and kind is not None and kind in waiting.accepts
 
 
-def after_miss(pending: Pending, misses: int) -> Literal["short", "unsure", "drop"]:
+def after_miss(pending: Pending, misses: int) -> Literal["short", "unsure", "drop", "steps"]:
     """What an unclear answer leads to: the short question again the first time, then
     the question's `second_miss` rule."""
     waiting = QUESTIONS.get(pending)

@@ -74,11 +74,44 @@ def signs_in(text: str | None, phrases: Sequence[tuple[tuple[str, ...], Sign]],
     return found
 
 
+def combined(signs: Sequence[Sign],
+             combinations: Sequence[tuple[frozenset[str], Sign]]) -> list[Sign]:
+    """`signs`, plus the sign that any named together mean ("a fall" and "can't put weight
+    on it": a fall with no weight on the leg), from content/red_flags.toml's combinations."""
+    named = {sign.id for sign in signs}
+    return [*signs, *(becomes for together, becomes in combinations if together <= named)]
+
+
+#: Words that make a sign uncertain rather than denied ("not sure if", "don't know if",
+#: "might have", "maybe"): said with a sign, they are never a "no".
+UNSURE_WORDS = frozenset({"maybe", "might", "might've", "perhaps", "possibly", "unsure",
+                          "dunno", "idk"})
+UNSURE_PHRASES = (("not", "sure"), ("don't", "know"), ("do", "not", "know"),
+                  ("no", "idea"), ("can't", "tell"), ("could", "have"), ("could've",),
+                  ("not", "certain"), ("sure", "if"), ("sure", "whether"), ("know", "if"),
+                  ("know", "whether"))
+
+
+def unsure(text: str | None) -> bool:
+    """Whether words say that something is uncertain ("I don't know if", "maybe")."""
+    heard = words(text)
+    if UNSURE_WORDS & set(heard):
+        return True
+    return any(tuple(heard[i:i + len(p)]) == p for p in UNSURE_PHRASES
+               for i in range(len(heard) - len(p) + 1))
+
+
 def cramp_too_long(seconds: float | None, limit_minutes: int | None) -> bool:
     """Whether a cramp that has lasted `seconds` has reached the emergency limit."""
     if seconds is None or limit_minutes is None:
         return False
     return seconds >= limit_minutes * 60
+
+
+def about_the_body(text: str | None, body_words: Iterable[str]) -> bool:
+    """Whether unknown words heard as a symptom describe the body (a colour, the skin, a
+    feeling): then they are another symptom, not words to ask about."""
+    return bool(set(words(text)) & set(body_words))
 
 
 def only_the_cramp(text: str | None, cramp_words: Iterable[str]) -> bool:

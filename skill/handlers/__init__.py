@@ -31,7 +31,7 @@ from skill.handlers.relief import LaunchRequestHandler, ReliefStepsIntentHandler
 from skill.handlers.replies import PendingReplyHandler
 from skill.handlers.safety import (
     CrampDurationIntentHandler, RedFlagFirstHandler, SignAbsentIntentHandler,
-    SymptomIntentHandler)
+    SignUnsureIntentHandler, SymptomIntentHandler)
 from skill.handlers.serious import IsItSeriousIntentHandler
 from skill.handlers.settings import (
     ForgetSettingsIntentHandler, NormalVoiceIntentHandler, QuietVoiceIntentHandler,
@@ -49,6 +49,7 @@ INTENT_HANDLERS: tuple[type[IntentHandler], ...] = (
     RedFlagFirstHandler,
     SymptomIntentHandler,
     SignAbsentIntentHandler,
+    SignUnsureIntentHandler,
     CrampDurationIntentHandler,
     PendingReplyHandler,
     GoodbyeIntentHandler,

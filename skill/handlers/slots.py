@@ -108,8 +108,8 @@ def sign(handler_input: HandlerInput, content: Content) -> tuple[Sign | None, bo
     if found is not None:
         return found, False
     if unknown:
-        inside = strongest(signs_in(heard(handler_input, "sign"), content.index.sign_phrase_order,
-                                     content.index.sign_phrase_starts))
+        inside = strongest(signs_in(heard(handler_input, "sign"), content.index.slot_phrase_order,
+                                     content.index.slot_phrase_starts))
         return inside, inside is None
     return None, False
 
