@@ -49,6 +49,8 @@ REACH: dict[str, list[tuple[str, dict[str, Any]]]] = {
     "forget": [("ForgetSettingsIntent", {})],
     "hold_time": [("SetHoldTimeIntent", {})],
     "which_medical": [("MedicationIntent", {})],
+    "anything_else": [("SymptomIntent", {"sign": {"name": "sign", "value": "tired",
+                                                  "confirmationStatus": "NONE"}})],
 }
 #: One request for each kind of reply.
 REPLIES: dict[str, tuple[str, dict[str, Any]]] = {
@@ -85,6 +87,9 @@ ACCEPTED: dict[tuple[str, str], str] = {
     ("forget", "unsure"): PROMPTS.settings.forget_prompt,
     ("hold_time", "duration"): "40 seconds from now on",
     ("which_medical", "name"): "statins",
+    ("anything_else", "yes"): CONTENT.index.sign_answers["doctor"].text,
+    ("anything_else", "no"): PLAN[0].text,
+    ("anything_else", "unsure"): PROMPTS.symptom.anything_else_short,
 }
 
 
@@ -154,6 +159,9 @@ def test_unclear_answers_ask_again_short_then_take_the_rule(client, pending) -> 
         kind = QUESTIONS[before["question"]].kind
         result = "watch" if kind == "emergency" else "doctor"
         assert second.text.startswith(CONTENT.outcome(result).text)
+    elif waiting.second_miss == "steps":  # the steps, with the emergency signs spelled out
+        assert "Call your local emergency number if" in second.text and not second.ended
+        assert talk.attributes[KEY].get("pending", "none") != pending
     else:
         assert talk.attributes[KEY].get("pending", "none") != pending
         assert second.text.startswith(FALLBACK_EMERGENCY)

@@ -102,6 +102,11 @@ SLOT_REPLIES: dict[str, tuple[tuple[str, ReplyKind], ...]] = {
 }
 
 
+#: Intents that are a reply when none of their slots is filled: "I'm not sure" heard as a
+#: doubt about a sign, with no sign in it, is a plain "not sure".
+EMPTY_REPLIES: dict[str, ReplyKind] = {"SignUnsureIntent": "unsure"}
+
+
 def reply_kind(intent: str | None, filled_slots: frozenset[str]) -> ReplyKind | None:
     """What a request says as a reply, if anything: from the intent, or from a filled
     slot of an intent that can carry one."""
@@ -109,6 +114,8 @@ def reply_kind(intent: str | None, filled_slots: frozenset[str]) -> ReplyKind | 
         return None
     if intent in REPLY_INTENTS:
         return REPLY_INTENTS[intent]
+    if intent in EMPTY_REPLIES and not filled_slots:
+        return EMPTY_REPLIES[intent]
     for slot, kind in SLOT_REPLIES.get(intent, ()):
         if slot in filled_slots:
             return kind

@@ -192,6 +192,10 @@ class SignUnsureIntentHandler(IntentHandler):
 
     intents = frozenset({"SignUnsureIntent"})
 
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        # With no sign in it, it is a plain "not sure" (the waiting question's, or Amazon's).
+        return super().can_handle(handler_input) and "sign" in slots.filled(handler_input)
+
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
         sign = strongest(signs_named(handler_input, self.content))
         if sign is not None and sign.tier == "emergency":
