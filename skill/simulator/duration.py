@@ -16,6 +16,9 @@ _ONES = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six":
          "eighteen": 18, "nineteen": 19, "a": 1, "an": 1}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}
+#: The number words for the AMAZON.NUMBER reader: "a" and "an" are one only in a duration.
+NUMBER_WORDS = {w: n for w, n in _ONES.items() if w not in ("a", "an")}
+TENS_WORDS = _TENS
 _UNITS = {"hour": "H", "hours": "H", "hr": "H", "hrs": "H",
           "minute": "M", "minutes": "M", "min": "M", "mins": "M",
           "second": "S", "seconds": "S", "sec": "S", "secs": "S"}

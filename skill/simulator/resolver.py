@@ -1,19 +1,50 @@
 """Utterance -> intent and slots, from the interaction model's own samples and slot values.
 
-Order, as a device would feel it: launch phrases ("open leg cramp helper"), one-shots
-("ask leg cramp helper <utterance>"), then an exact match (a sample, a built-in phrase, or a
-sample with {slot} placeholders whose slot values resolve), then the closest sample (difflib,
-with a confidence), else AMAZON.FallbackIntent.
+A stand-in for Alexa's NLU that decides the way a device does, in this order (the first rule
+that gives an answer wins; `Resolution.rule` and the console's `heard:` line name it):
+
+0. A launch phrase ("open leg cramp helper") or a one-shot ("ask leg cramp helper <words>",
+   the words then go through the rules below in a new session).
+1. **Word for word**: a sample without slots, or a built-in intent's stand-in phrase
+   (`builtins.py`), said exactly (case and punctuation aside).
+2. **A carrier phrase**: a sample with slots whose own words are all there, exactly and in
+   order, with one or more whole words in each slot's place, every way of splitting tried.
+   - A custom slot takes whatever words stand in its place: a listed value or synonym is
+     `ER_SUCCESS_MATCH` with its id, any other words `ER_SUCCESS_NO_MATCH` with the words as
+     the value, as a device sends them ("my foot is green": sign='green', muscle=FOOT).
+   - A sample with fewer than two words of its own, only a slot ("{sign}") or a slot beside
+     one word ("i {sign}", "{muscle} cramp"), takes listed values only: otherwise any speech
+     at all would fill it.
+   - A built-in slot takes only what it can read: AMAZON.DURATION a duration (ISO 8601,
+     `duration.py`), AMAZON.NUMBER a whole number (digits, `number.py`); other words leave
+     that carrier unmatched.
+   - Among the carriers that fit, listed values win: fewest slots with unlisted words (a
+     built-in slot's value, or a word the samples themselves show in the slot's place such
+     as "leg", counts as listed), then the most words of its own, then unlisted words most
+     like the type's values ("kidney disease" as a condition), then the model's order.
+   - No limit on how many words a slot takes: Alexa's only limit is the carrier's own
+     words. But words Alexa's model was taught are not a value it never saw: when a slot's
+     unlisted words hold a listed value with more words round it ("i feel really
+     confused") or words of the samples ("is this cramp dangerous"), the closest sample
+     (rule 3) wins if it is of another intent, or of the same intent with more listed slots
+     or without the intent's own words in a slot ("time my stretch for a minute"). Words
+     the model never saw ("turquoise", "dying") stay in the slot.
+3. **The closest sample**, with a confidence: word order (difflib) or shared words weighted
+   by how specific they are to an intent (`similarity.py`), listed values and durations
+   read as slot markers; it must share a meaningful word, agree on negation, and score
+   above `CLOSE_MATCH_THRESHOLD`.
+4. Else **AMAZON.FallbackIntent**, where a device sends speech outside the skill's world.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from skill.simulator.builtins import BUILTIN_PHRASES
 from skill.simulator.duration import find_duration, parse_duration
+from skill.simulator.number import parse_number
 from skill.simulator.similarity import (
     IntentWordWeights,
     content_words,
@@ -23,6 +54,7 @@ from skill.simulator.similarity import (
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
 DURATION_TYPE = "AMAZON.DURATION"
+NUMBER_TYPE = "AMAZON.NUMBER"
 #: The slot type of red flags and other symptoms (content/red_flags.toml).
 SYMPTOM_TYPE = "SIGN"
 #: At or below this similarity the closest sample is not close enough: Fallback, as a device
@@ -31,13 +63,11 @@ SYMPTOM_TYPE = "SIGN"
 CLOSE_MATCH_THRESHOLD = 0.6
 LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "run", "use", "talk to", "play")
 ONE_SHOT_VERBS = ("ask", "tell")
-#: An exact match that needed an unknown slot value gives way to a close match of another
-#: intent at least this similar.
-UNKNOWN_VALUE_YIELDS_TO = 0.6
 ONE_SHOT_CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
-#: An unresolved custom slot value only counts in an exact match with this much context.
-MIN_LITERAL_WORDS_FOR_UNKNOWN_VALUE = 2
-MAX_UNKNOWN_VALUE_WORDS = 3
+#: A carrier needs this many words of its own around its slots before a custom slot takes
+#: unlisted words: a sample that is only a slot ("{sign}") or a slot after one word
+#: ("i {sign}") takes listed values only, or any speech at all would fill it.
+MIN_LITERAL_WORDS_FOR_UNLISTED = 2
 #: A word the samples themselves put in a slot's place ("my leg is cramping" beside "my
 #: {muscle} is cramping") is a value the model was shown, listed or not, once this many
 #: sample pairs show it.
@@ -72,17 +102,29 @@ class Resolution:
     request_type: str             # "LaunchRequest" or "IntentRequest"
     intent: str | None
     slots: dict[str, ResolvedSlot] = field(default_factory=dict)
-    method: str = "exact"         # launch, exact, close, fallback, direct
+    method: str = "exact"         # launch, exact (word for word or carrier), close, fallback, direct
     confidence: float = 1.0
     one_shot: bool = False        # "ask leg cramp helper ...": a new session
     matched: str | None = None    # the sample or phrase it matched
 
+    @property
+    def rule(self) -> str:
+        """Which rule decided: "word for word", "carrier", "close", "fallback", "launch" or
+        "direct"."""
+        if self.method == "exact":
+            return "carrier" if "{" in (self.matched or "") else "word for word"
+        return self.method
+
     def describe(self) -> str:
+        """One line for `heard:`: intent, slots, and the rule that decided, e.g.
+        `SymptomIntent muscle=FOOT sign='green' (no match) (carrier "my {muscle} is {sign}")`."""
         if self.request_type == "LaunchRequest":
             return "LaunchRequest (launch phrase)"
         slots = " ".join(slot.describe() for slot in self.slots.values())
-        how = {"close": f"close match {self.confidence:.2f}",
-               "fallback": f"no match; closest {self.confidence:.2f}"}.get(self.method, self.method)
+        how = {"word for word": "word for word",
+               "carrier": f'carrier "{self.matched}"',
+               "close": f'close match {self.confidence:.2f} to "{self.matched}"',
+               "fallback": f"no match; closest {self.confidence:.2f}"}.get(self.rule, self.rule)
         one_shot = ", one-shot" if self.one_shot else ""
         return f"{self.intent}{' ' + slots if slots else ''} ({how}{one_shot})"
 
@@ -102,12 +144,18 @@ def normalize(text: str) -> str:
 class _Template:
     intent: str
     sample: str
-    pattern: re.Pattern[str] | None   # None for a sample without slots
+    pattern: re.Pattern[str] | None   # None for a sample without slots; a quick filter
+    parts: tuple[str, ...]            # literal text and slot names, alternating
     slot_order: tuple[str, ...]
-    literal_words: int
+    literal_words: int                # the sample's own words, outside its slots
     typed_tokens: tuple[str, ...]     # slots replaced by <TYPE> markers, stemmed
     words: frozenset[str]             # its content words, for the word-overlap score
     negated: bool                     # says that something is not so
+
+    @property
+    def listed_only(self) -> bool:
+        """Whether its custom slots take listed values only (too few words of its own)."""
+        return self.literal_words < MIN_LITERAL_WORDS_FOR_UNLISTED
 
 
 class Resolver:
@@ -133,12 +181,15 @@ class Resolver:
         for template in self.templates:
             words_by_intent.setdefault(template.intent, set()).update(template.words)
         self.weights = IntentWordWeights(words_by_intent)
-        # Words the custom samples use around their slots: never a slot value themselves,
-        # unless the samples also show them in a slot's place.
-        self.sample_vocabulary = frozenset(
-            w for t in self.templates if not t.intent.startswith("AMAZON.")
-            for w in t.sample.lower().split() if not w.startswith("{"))
+        # The words of every sample outside its slots: the language Alexa's model was taught.
+        self.intent_words: dict[str, frozenset[str]] = {}
+        for template in self.templates:
+            own = content_words(stems(re.sub(r"\{\w+\}", " ", template.sample).split()))
+            self.intent_words[template.intent] = self.intent_words.get(template.intent, frozenset()) | own
+        self.sample_words = frozenset().union(*self.intent_words.values())
         self.shown_values = _shown_values(language["intents"])
+        self.value_words = {slot_type: content_words(stems(" ".join(index).split()))
+                            for slot_type, index in self.entities.items()}
 
     # --- building -------------------------------------------------------------------------
 
@@ -158,15 +209,16 @@ class Resolver:
             " ".join(marked), None if SYMPTOM_TYPE in own else set(self.entities) - {SYMPTOM_TYPE})[0])
         literal_words = len(re.sub(r"\{\w+\}", " ", text).split())
         pattern = None
+        parts = tuple(re.split(r"\{(\w+)\}", text))
         if slot_names:
-            parts = re.split(r"\{(\w+)\}", text)
             regex = "".join(f"(?P<{part}>.+?)" if i % 2 else re.escape(part)
                             for i, part in enumerate(parts))
             pattern = re.compile(regex)
         else:
             self.literals.setdefault(normalize(text), (intent, sample))
-        self.templates.append(_Template(intent, sample, pattern, slot_names, literal_words,
-                                        typed, content_words(typed), _negated(marked)))
+        self.templates.append(_Template(intent, sample, pattern, parts, slot_names,
+                                        literal_words, typed, content_words(typed),
+                                        _negated(marked)))
 
     # --- resolving ------------------------------------------------------------------------
 
@@ -196,82 +248,112 @@ class Resolver:
                           resolution.method, resolution.confidence, True, resolution.matched)
 
     def match_intent(self, text: str) -> Resolution:
-        """Exact, then close, then Fallback, for text already normalised."""
+        """Word for word, then a carrier phrase, then the closest sample, then Fallback, for
+        text already normalised (the order of the module docstring)."""
         if text in self.literals:
             intent, sample = self.literals[text]
             return Resolution("IntentRequest", intent, method="exact", matched=sample)
-        exact = self._pattern_match(text)
-        if exact is not None and all(self._familiar(s) for s in exact.slots.values()):
-            return exact
-        close = self._close_match(text)
-        if exact is None:
-            return close
-        # A template matched only by taking unknown words as a slot value ("my calf has gone
-        # {sign}" for "into a cramp"): a clearly closer sample of another intent wins, as an
-        # NLU model weighs familiar phrasing over a stretched slot.
-        if close.intent not in (exact.intent, FALLBACK_INTENT) and close.confidence >= UNKNOWN_VALUE_YIELDS_TO:
-            return close
-        return exact
+        carrier = self._carrier_match(text)
+        if carrier is None:
+            return self._close_match(text)
+        if any(self._taught_words(slot) for slot in carrier.slots.values()):
+            close = self._close_match(text)
+            if self._close_wins_over(carrier, close):
+                return close
+        return carrier
 
-    def _pattern_match(self, text: str) -> Resolution | None:
-        best: tuple[tuple[int, int], Resolution] | None = None
-        for template in self.templates:
-            if template.pattern is None:
-                continue
-            found = template.pattern.fullmatch(text)
-            if not found:
-                continue
-            slots = self._fill_slots(template, found.groupdict())
-            if slots is None:
-                continue
-            all_known = all(self._familiar(s) for s in slots.values())
-            score = (1 if all_known else 0, template.literal_words)
-            if best is None or score > best[0]:
-                best = (score, Resolution("IntentRequest", template.intent, slots,
-                                          method="exact", matched=template.sample))
-        return best[1] if best else None
-
-    def _fill_slots(self, template: _Template, captured: dict[str, str]
-                    ) -> dict[str, ResolvedSlot] | None:
-        """Slot values for a pattern match, or None when a value cannot fill its slot."""
-        slots = {}
-        types = self.intent_slots[template.intent]
-        for name, value in captured.items():
-            slot = self.resolve_slot(name, types[name], value)
-            if slot is None:
-                return None
-            if slot.status == "ER_SUCCESS_NO_MATCH" and not self._plausible_unknown(
-                    template, slot.slot_type, value):
-                return None
-            slots[name] = slot
-        return slots
+    def _close_wins_over(self, carrier: Resolution, close: Resolution) -> bool:
+        """Whether the closest sample beats a carrier whose unlisted words the model was
+        taught: another intent's sample, or the same intent's with more listed slots ("i
+        feel really confused" as "i feel {sign}", sign=confused) or without the intent's own
+        words in a slot ("time my stretch for a minute")."""
+        if close.intent == FALLBACK_INTENT:
+            return False
+        if close.intent != carrier.intent:
+            return True
+        return self._known(close) > self._known(carrier) or self._own_words(carrier)
 
     def _familiar(self, slot: ResolvedSlot) -> bool:
         """A listed value, a built-in type's value, or one the samples show in its place."""
         return (slot.status != "ER_SUCCESS_NO_MATCH"
                 or normalize(slot.value) in self.shown_values.get(slot.slot_type, ()))
 
-    def _plausible_unknown(self, template: _Template, slot_type: str, value: str) -> bool:
-        """Would Alexa hear this unlisted value as the slot? Yes when the samples show it in
-        the slot's place; not when the template is mostly slot, the value is long, it holds
-        a listed value, or it is the samples' own words."""
-        if normalize(value) in self.shown_values.get(slot_type, ()):
+    def _kin(self, slot: ResolvedSlot) -> int:
+        """How many of an unlisted value's words its type's listed values use."""
+        return len(content_words(stems(normalize(slot.value).split()))
+                   & self.value_words.get(slot.slot_type, frozenset()))
+
+    def _own_words(self, resolution: Resolution) -> bool:
+        """Whether an unlisted slot value holds words of its own intent's samples."""
+        own = self.intent_words.get(resolution.intent or "", frozenset())
+        return any(content_words(stems(normalize(slot.value).split())) & own
+                   for slot in resolution.slots.values() if not self._familiar(slot))
+
+    def _known(self, resolution: Resolution) -> int:
+        return sum(self._familiar(slot) for slot in resolution.slots.values())
+
+    def _taught_words(self, slot: ResolvedSlot) -> bool:
+        """Whether unlisted words in a custom slot are words the model knows: a listed
+        value with more words round it ("really confused"), or words of its samples ("is
+        this cramp dangerous"). Alexa's model reads those as the phrasing they were taught
+        in, not as a value it has never seen."""
+        if self._familiar(slot):
+            return False
+        words = normalize(slot.value).split()
+        if any(_find_span(words, listed.split()) is not None
+               for listed in self.entities.get(slot.slot_type, {})):
             return True
-        words = value.split()
-        if (template.literal_words < MIN_LITERAL_WORDS_FOR_UNKNOWN_VALUE
-                or len(words) > MAX_UNKNOWN_VALUE_WORDS):
-            return False
-        if any(_find_span(words, known.split()) is not None
-               for known in self.entities.get(slot_type, {})):
-            return False
-        return not all(w in self.sample_vocabulary for w in words)
+        return bool(content_words(stems(words)) & self.sample_words)
+
+    def _carrier_match(self, text: str) -> Resolution | None:
+        """The best sample with slots whose own words match exactly, every slot filled.
+
+        Best: fewest slots left with unlisted words, then the most literal words, then
+        unlisted words most like the slot type's own values ("kidney disease" reads as a
+        condition, beside "Parkinson's disease"), then the model's order."""
+        best: tuple[tuple[int, int, int], Resolution] | None = None
+        for template in self.templates:
+            if template.pattern is None or not template.pattern.fullmatch(text):
+                continue  # the regex is a quick filter; _splits tries every way to fill
+            for captured in _splits(template.parts, text):
+                slots = self._fill_slots(template, captured)
+                if slots is None:
+                    continue
+                unlisted = [s for s in slots.values() if not self._familiar(s)]
+                score = (-len(unlisted), template.literal_words,
+                         sum(self._kin(s) for s in unlisted))
+                if best is None or score > best[0]:
+                    best = (score, Resolution("IntentRequest", template.intent, slots,
+                                              method="exact", matched=template.sample))
+        return best[1] if best else None
+
+    def _fill_slots(self, template: _Template, captured: dict[str, str]
+                    ) -> dict[str, ResolvedSlot] | None:
+        """Slot values for one way of filling a carrier, or None when a value cannot fill
+        its slot: a built-in type that cannot read it, or unlisted words in a sample too
+        short to carry them."""
+        slots = {}
+        types = self.intent_slots[template.intent]
+        for name in template.slot_order:
+            slot = self.resolve_slot(name, types[name], captured[name])
+            if slot is None:
+                return None
+            if slot.status == "ER_SUCCESS_NO_MATCH" and template.listed_only:
+                return None
+            slots[name] = slot
+        return slots
 
     def resolve_slot(self, name: str, slot_type: str, value: str) -> ResolvedSlot | None:
-        """Fill one slot from a heard value: entity resolution for custom types, ISO 8601
-        for durations. None when the value cannot be that type (e.g. "soon" as a duration)."""
+        """Fill one slot from a heard value: entity resolution for custom types (a listed
+        value or synonym is ER_SUCCESS_MATCH, any other words ER_SUCCESS_NO_MATCH), ISO 8601
+        for durations, digits for numbers. None when a built-in type cannot read the value
+        ("soon" as a duration, "a few" as a number)."""
         if slot_type == DURATION_TYPE:
             iso = value.upper() if re.fullmatch(r"(?i)p[0-9tdhms.w]+", value) else parse_duration(value)
             return ResolvedSlot(name, iso, slot_type) if iso else None
+        if slot_type == NUMBER_TYPE:
+            digits = parse_number(value)
+            return ResolvedSlot(name, digits, slot_type) if digits else None
         if slot_type.startswith("AMAZON."):
             return ResolvedSlot(name, value, slot_type)
         entity = self.entities.get(slot_type, {}).get(normalize(value))
@@ -348,7 +430,7 @@ def _shown_values(intents: list[dict[str, Any]]) -> dict[str, frozenset[str]]:
         types = {s["name"]: s["type"] for s in intent.get("slots", [])}
         samples = [" ".join(s.lower().split()) for s in intent.get("samples", [])]
         for sample in samples:
-            if len(re.sub(r"\{\w+\}", " ", sample).split()) < MIN_LITERAL_WORDS_FOR_UNKNOWN_VALUE:
+            if len(re.sub(r"\{\w+\}", " ", sample).split()) < MIN_LITERAL_WORDS_FOR_UNLISTED:
                 continue
             for name in set(re.findall(r"\{(\w+)\}", sample)):
                 before, _, after = sample.partition("{" + name + "}")
@@ -366,6 +448,31 @@ def _shown_values(intents: list[dict[str, Any]]) -> dict[str, frozenset[str]]:
         if count >= MIN_SAMPLE_PAIRS_FOR_SHOWN_VALUE:
             shown.setdefault(slot_type, set()).add(value)
     return {slot_type: frozenset(values) for slot_type, values in shown.items()}
+
+
+def _splits(parts: tuple[str, ...], text: str) -> Iterator[dict[str, str]]:
+    """Every way to fill a sample's slots from the text: `parts` alternates the sample's own
+    text (matched exactly) and slot names; each slot takes one or more whole words."""
+    def walk(i: int, pos: int, taken: dict[str, str]) -> Iterator[dict[str, str]]:
+        if not text.startswith(parts[i], pos):
+            return
+        pos += len(parts[i])
+        if i == len(parts) - 1:
+            if pos == len(text):
+                yield dict(taken)
+            return
+        if pos and text[pos - 1].isalnum():
+            return  # a slot starts at a word's start
+        for end in range(pos + 1, len(text) + 1):
+            if end < len(text) and text[end].isalnum():
+                continue  # and ends at a word's end
+            value = text[pos:end]
+            if value.strip() != value:
+                continue
+            taken[parts[i + 1]] = value
+            yield from walk(i + 2, end, taken)
+            del taken[parts[i + 1]]
+    yield from walk(0, 0, {})
 
 
 def _find_span(words: list[str], phrase: list[str]) -> int | None:
