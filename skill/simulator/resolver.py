@@ -129,12 +129,17 @@ class Resolution:
         return f"{self.intent}{' ' + slots if slots else ''} ({how}{one_shot})"
 
 
+#: Hesitation sounds: a device's speech recognition leaves them out of what it hears.
+HESITATIONS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "uhm", "hmm", "mm"})
+
+
 def normalize(text: str) -> str:
-    """Lower case, words and apostrophes only, single spaces, no leading wake word."""
+    """Lower case, words and apostrophes only, single spaces, no leading wake word, no
+    hesitation sounds ("um", "er")."""
     text = text.lower().replace("\u2019", "'").replace("-", " ").replace("_", " ")
     text = re.sub(r"[^a-z0-9' ]+", " ", text)
     words = [w.strip("'") for w in text.split()]
-    words = [w for w in words if w]
+    words = [w for w in words if w and w not in HESITATIONS]
     if words[:1] == ["alexa"]:
         words = words[1:]
     return " ".join(words)
@@ -385,6 +390,11 @@ class Resolver:
                               confidence=round(best_score, 2))
         slots = {}
         for name, slot_type in self.intent_slots[best.intent].items():
+            # A symptom is heard only where the closest sample puts one: "a cold flannel"
+            # close to "can i put ice on it" is no cold limb, "would a warm blanket help"
+            # no warmth (an intent may carry the SIGN slot in other samples).
+            if slot_type == SYMPTOM_TYPE and name not in best.slot_order:
+                continue
             if slot_type in found:
                 slot = self.resolve_slot(name, slot_type, found[slot_type])
                 if slot is not None:
