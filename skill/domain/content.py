@@ -287,6 +287,8 @@ class ClotRiskRule(_Strict):
 class RedFlagsFile(_Strict):
     #: Words that describe the cramp itself (an unknown "sign" made only of them is the cramp).
     cramp_words: tuple[NonEmpty, ...]
+    #: Words that name the cramp itself: unknown words beside them describe the cramp.
+    cramp_names: tuple[NonEmpty, ...]
     #: Words that describe the body (a colour, the skin, a feeling): an unknown symptom that
     #: holds one is another symptom (a doctor first); one that holds none is asked about.
     body_words: tuple[NonEmpty, ...]

@@ -107,15 +107,19 @@ def signs_named(handler_input: HandlerInput, content: Content) -> list[Sign]:
 
 
 def unknown_symptom_answer(content: Content, state: DialogState, text: str | None,
-                           muscle: str | None) -> Answer:
+                           muscle: str | None, beside_cramp: bool = False) -> Answer:
     """Words heard as a symptom that the table doesn't know. Only the cramp's own words:
     the steps. Words about the body (a colour, the skin, a feeling): another symptom, a
-    doctor first (000). Anything else ("tired", "a bit better"): asked about once."""
+    doctor first (000). Other words said `beside_cramp` (a cramp named, or a muscle the
+    model lists): they describe the cramp, the steps. Anything else ("tired", "a bit
+    better"): asked about once."""
     flags = content.red_flags
     if only_the_cramp(text, flags.cramp_words):
         return first_step(content, state.restarted(), muscle)
     if about_the_body(text, flags.body_words):
         return unknown_sign_answer(content)
+    if beside_cramp:
+        return first_step(content, state.restarted(), muscle)
     prompts = content.prompts.symptom
     asked = state.restarted().but(pending="anything_else", muscle=muscle)
     return ask(asked, prompts.anything_else, reprompt=prompts.anything_else_reprompt)
@@ -130,10 +134,22 @@ def symptom_answer(handler_input: HandlerInput, content: Content, state: DialogS
         return sign_answer(content, state, sign, muscle)
     _known, unknown = slots.sign(handler_input, content)
     if unknown:
-        return unknown_symptom_answer(content, state, slots.heard(handler_input, "sign"), muscle)
+        return unknown_symptom_answer(content, state, slots.heard(handler_input, "sign"), muscle,
+                                      beside_cramp=names_the_cramp(handler_input, content))
     if muscle is not None:  # a muscle and no sign named: the cramp itself
         return first_step(content, state.restarted(), muscle)
     return reask(content, state, content.prompts.general.fallback_emergency)
+
+
+def names_the_cramp(handler_input: HandlerInput, content: Content) -> bool:
+    """Whether the request names the cramp itself: a cramp word in any slot's words, or a
+    muscle the model lists (an unlisted "muscle" may be any words at all)."""
+    muscle, unknown_muscle = slots.muscle(handler_input, content)
+    if muscle is not None and not unknown_muscle:
+        return True
+    names = set(content.red_flags.cramp_names)
+    return any(names & set(words(slots.heard(handler_input, name)))
+               for name in slots.filled(handler_input) if name not in NOT_WORDS)
 
 
 #: Intents whose SIGN slot has a meaning of its own: a sign said to be absent or unsure.
