@@ -29,7 +29,8 @@ from skill.simulator.transport import (
 NIGHT_SCRIPT = PROJECT_ROOT / "interaction_models" / "scripts" / "night.txt"
 ANNOTATIONS_DIR = PROJECT_ROOT / "interaction_models" / "annotations"
 #: The core set, then the sections written later (each frozen once written).
-SECTIONS = ("en-US.csv", "en-US-red-flags.csv", "en-US-side-questions.csv", "en-US-goodbyes.csv")
+SECTIONS = ("en-US.csv", "en-US-red-flags.csv", "en-US-side-questions.csv", "en-US-goodbyes.csv",
+            "en-US-doubt.csv")
 MIN_ACCURACY = 0.95
 #: Rows added with the red flags, side questions and goodbyes.
 MIN_NEW_ROWS = 80
@@ -321,7 +322,7 @@ def test_speak_without_espeak_says_so(monkeypatch, capsys):
 
 # --- the CLI --------------------------------------------------------------------------------
 
-NIGHT_TURNS = 42
+NIGHT_TURNS = 43
 
 
 def test_night_script_covers_every_custom_intent(resolver, model):

@@ -238,6 +238,11 @@ class SignAbsentIntentHandler(IntentHandler):
         if sign is not None and question is not None and sign.question == question.id \
                 and state.pending == "check":
             return serious.reply(self.content, state, triage.Reply.NO)
+        if state.flow == "none" and state.pending in ("none", "relief"):
+            # "It's not swollen, just really tight": noted, and the steps begin.
+            muscle, _ = slots.muscle(handler_input, self.content)
+            return first_step(self.content, state.restarted(), muscle,
+                              lead=self.content.prompts.general.okay.rstrip("."))
         return carry_on(self.content, state, self.content.prompts.general.okay)
 
 
