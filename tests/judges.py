@@ -42,14 +42,14 @@ def relief_texts(content: Content) -> list[str]:
 
 class Judge:
     def __init__(self, content: Content) -> None:
-        self.relief = relief_texts(content)
-        self.child = content.side.child.text.lower()
+        self._relief = relief_texts(content)
+        self._child = content.side.child.text.lower()
 
     # -- features ----------------------------------------------------------------------------
     def relief_at(self, text: str) -> int | None:
         """Where the first relief instruction starts in the answer, if any."""
         low = text.lower()
-        places = [low.find(t[:60]) for t in self.relief if t[:60] in low]
+        places = [low.find(t[:60]) for t in self._relief if t[:60] in low]
         if "starting now" in low:
             places.append(low.find("starting now"))
         return min(places) if places else None
@@ -132,7 +132,7 @@ class Judge:
         return None
 
     def child(self, h: Heard) -> str | None:
-        return None if self.child in h.text.lower() else "not the child answer"
+        return None if self._child in h.text.lower() else "not the child answer"
 
     def no_dose(self, h: Heard) -> str | None:
         low = h.text.lower()
@@ -170,3 +170,136 @@ class Judge:
 
     def judge(self, kind: str) -> Callable[[Heard], str | None]:
         return getattr(self, kind)
+
+
+# -- the night trial's kinds (tests/trial/scenarios.tsv) ---------------------------------------
+
+_COUNT = re.compile(r"(\d+) (second|seconds|minute|minutes), starting now")
+
+
+def counted_seconds(text: str) -> int | None:
+    """The length a countdown names as it starts ("45 seconds, starting now"), in seconds."""
+    found = _COUNT.search(text.lower())
+    if not found:
+        return None
+    number = int(found.group(1))
+    return number * 60 if found.group(2).startswith("minute") else number
+
+
+class TrialJudge(Judge):
+    """The kinds of tests/trial/scenarios.tsv. `previous` is the answer before the last,
+    for "repeat"."""
+
+    def __init__(self, content: Content) -> None:
+        super().__init__(content)
+        self.content = content
+        prompts = content.prompts
+        self._help = prompts.general.help.lower()
+        self._hold = content.side.hold_length.text.lower()
+        self._questions = [q.text.lower() for q in content.serious.question]
+        self._quiet = prompts.settings.quiet_done.lower()
+        self._normal = prompts.settings.normal_done.lower()
+        self._hold_done = prompts.settings.hold_done.lower().split("{duration}")[0]
+        self._titles = [s.citation.lower()[:30] for s in content.sources.values()]
+        self._tips = [t.text.lower()[:40] for t in content.prevention.tip]
+        self._cause_texts = [c.text.lower()[:40] for c in content.causes.cause] \
+            if hasattr(content.causes, "cause") else []
+
+    def relief_step(self, h: Heard) -> str | None:
+        if self.relief_at(h.text) is None:
+            return "no relief step"
+        if not h.session_open:
+            return "the session ended"
+        return self.no_false_alarm(h)
+
+    def goodbye(self, h: Heard) -> str | None:
+        if h.session_open:
+            return "the session stays open"
+        if self.referral(h.text):
+            return "a referral, not a goodbye"
+        return None
+
+    def asks_again(self, h: Heard) -> str | None:
+        if not h.session_open:
+            return "the session ended"
+        if "?" not in h.text and not h.text.lower().rstrip(".").endswith(("or is it serious",)):
+            return "no question asked"
+        return self.no_false_alarm(h)
+
+    def pain_relief(self, h: Heard) -> str | None:
+        low = h.text.lower()
+        if not any(w in low for w in ("ibuprofen", "acetaminophen", "paracetamol", "midwife",
+                                      "pain reliever", "painkiller")):
+            return "nothing about pain relief"
+        return None
+
+    def heat_caution(self, h: Heard) -> str | None:
+        low = h.text.lower()
+        if not any(p in low for p in ("skip heat", "don't use heat", "sense of heat",
+                                      "feeling heat", "feel it getting too hot")):
+            return "no heat caution"
+        return None
+
+    def pregnancy_caution(self, h: Heard) -> str | None:
+        return self.ask_midwife(h)
+
+    def no_count(self, h: Heard) -> str | None:
+        return "a countdown" if h.countdown or counted_seconds(h.text) else None
+
+    def count(self, h: Heard, seconds: int) -> str | None:
+        said = counted_seconds(h.text)
+        if said is None:
+            return "no countdown"
+        return None if said == seconds else f"a count of {said} s, not {seconds} s"
+
+    def hold_time(self, h: Heard) -> str | None:
+        return None if self._hold in h.text.lower() else "not the hold length"
+
+    def prevention(self, h: Heard) -> str | None:
+        low = h.text.lower()
+        return None if any(t in low for t in self._tips) else "no prevention tip"
+
+    def causes(self, h: Heard) -> str | None:
+        low = h.text.lower()
+        return None if "cause" in low or any(t in low for t in self._cause_texts) else "no causes"
+
+    def medical_link(self, h: Heard) -> str | None:
+        low = h.text.lower()
+        if "articles i use" in low or "don't stop or change a medicine" in low:
+            return None
+        return "no answer about a medicine or condition"
+
+    def sources(self, h: Heard) -> str | None:
+        low = h.text.lower()
+        return None if "that came from" in low or any(t in low for t in self._titles) else "no sources"
+
+    def quiet_voice(self, h: Heard) -> str | None:
+        return None if self._quiet in h.text.lower() else "not switched to a whisper"
+
+    def normal_voice(self, h: Heard) -> str | None:
+        return None if self._normal in h.text.lower() else "not back to the normal voice"
+
+    def setting(self, h: Heard) -> str | None:
+        return None if self._hold_done in h.text.lower() else "no setting confirmed"
+
+    def help(self, h: Heard) -> str | None:
+        low = h.text.lower()
+        return None if self._help in low or "i can give" in low else "not the help answer"
+
+    def check_question(self, h: Heard) -> str | None:
+        low = h.text.lower()
+        if not h.session_open or not any(q in low for q in self._questions):
+            return "no check question"
+        return None
+
+    def repeat(self, h: Heard, previous: str) -> str | None:
+        if not previous or previous.lower()[:60] not in h.text.lower():
+            return "not what was said before"
+        return None
+
+    def judge_trial(self, kind: str, h: Heard, previous: str) -> str | None:
+        if kind.startswith("count:"):
+            return self.count(h, int(kind.split(":", 1)[1]))
+        if kind == "repeat":
+            return self.repeat(h, previous)
+        return self.judge(kind)(h)
