@@ -40,8 +40,9 @@ def transport(tmp_path_factory) -> InProcessTransport:
     return InProcessTransport(settings)
 
 
-def play(resolver: Resolver, transport: InProcessTransport, turns: str) -> tuple[Heard, list[str]]:
-    conversation = Conversation(resolver, transport)
+def play(resolver: Resolver, transport: InProcessTransport, turns: str,
+         user: str) -> tuple[Heard, list[str]]:
+    conversation = Conversation(resolver, transport, user_id=f"amzn1.ask.account.clinical-{user}")
     conversation.say("open leg cramp helper")
     heard_as: list[str] = []
     turn = None
@@ -62,6 +63,6 @@ def test_the_set_is_large_and_covers_every_kind() -> None:
 
 @pytest.mark.parametrize("row", ROWS, ids=[r["id"] for r in ROWS])
 def test_each_phrasing_gets_its_kind_of_answer(resolver, transport, row) -> None:
-    heard, heard_as = play(resolver, transport, row["turns"])
+    heard, heard_as = play(resolver, transport, row["turns"], row["id"])
     why = JUDGE.judge(row["expect"])(heard)
     assert why is None, f"{row['turns']!r} ({row['why']}): {why}\n  heard: {heard_as}\n  said: {heard.text!r}"

@@ -477,7 +477,8 @@ def test_the_relief_card_lists_every_step_for_the_muscle_and_the_articles(alice)
 
 
 @pytest.mark.parametrize("replies, outcome", [
-    (["Yes"], "emergency"), (["No", "No", "No", "Yes"], "doctor"), (["No"] * 5, "reassure")])
+    (["Yes"], "emergency"), (["No", "No", "No", "Yes"], "doctor_first"),
+    (["No", "No", "No", "No", "Yes"], "doctor"), (["No"] * len(QUESTIONS), "reassure")])
 def test_the_serious_card_lists_the_warning_signs_and_the_outcome(alice, replies, outcome) -> None:
     alice.intent("IsItSeriousIntent")
     for reply in replies:

@@ -191,20 +191,37 @@ def test_no_doses_and_no_drug_but_article_001s_two_in_the_relief_steps(content) 
             assert "ibuprofen" not in spoken and "acetaminophen" not in spoken, step.id
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
 def test_serious_check_content(content) -> None:
     questions = content.serious.question
-    assert 1 <= len(questions) <= 5
-    assert [q.kind for q in questions] == ["emergency", "emergency", "emergency", "doctor",
-                                           "doctor_first"]
+    assert 1 <= len(questions) <= 6
+    # the safe order: emergency signs, other symptoms (named), then the doctor questions
+    assert [q.kind for q in questions] == ["emergency", "emergency", "emergency",
+                                           "doctor_first", "doctor", "doctor"]
+    assert [q.id for q in questions] == ["long_lasting", "unbearable", "toxic_contact",
+                                         "other_symptoms", "frequent_or_disruptive", "walking"]
     emergency = " ".join(q.text for q in questions if q.kind == "emergency").lower()
     for sign in ("ten minutes", "bear", "poisonous", "infectious", "stung", "bitten"):
         assert sign in emergency
-    doctor = " ".join(q.text for q in questions if q.kind in ("doctor", "doctor_first")).lower()
-    for sign in ("coming back", "sleep", "day", "walk", "stand", "other symptoms"):
+    other = " ".join(q.text for q in questions if q.kind == "doctor_first").lower()
+    for sign in ("swelling", "redness", "warmth", "numbness", "weakness", "other symptoms"):
+        assert sign in other
+    doctor = " ".join(q.text for q in questions if q.kind == "doctor").lower()
+    for sign in ("coming back", "sleep", "day", "once the cramp has gone", "walk", "stand"):
         assert sign in doctor
+    # every emergency question says at once when to call if the answer is "not sure"; only
+    # the sting, bite or contact one holds the relief steps back for the session
+    for question in questions:
+        if question.kind == "emergency":
+            assert question.unsure.startswith("Call your local emergency number")
+            assert len(SENTENCE_END.split(question.unsure)) == 1  # one sentence before the next question
+    assert [q.id for q in questions if q.unsure_holds_back] == ["toxic_contact"]
     # the check asks nothing about a person's own medicines or conditions: it informs
-    assert "medicine" not in doctor and "condition" not in doctor
+    assert "medicine" not in doctor + other and "condition" not in doctor + other
     assert "medicines and conditions are linked" in content.outcome("reassure").text.lower()
+    assert "general information, not a diagnosis" in content.outcome("reassure").text
     assert content.outcome("emergency").text.startswith("Call your local emergency number")
     # other symptoms in the check: the red-flag table's doctor-first answer, word for word
     assert content.outcome("doctor_first").text == content.index.sign_answers["doctor"].text
@@ -308,7 +325,20 @@ def test_the_copy_loads(broken) -> None:
     ("serious.toml", 'kind = "emergency"', 'kind = "doctor"', "emergency questions must come before doctor questions"),
     ("serious.toml", 'kind = "emergency"', 'kind = "doctor_first"', "emergency questions must come before doctor questions"),
     ("serious.toml", 'id = "doctor_first"', 'id = "watch"', "no outcome with id 'doctor_first'"),
-    ("serious.toml", 'kind = "doctor"', 'kind = "urgent"', "content/serious.toml: question[3].kind"),
+    ("serious.toml", 'kind = "doctor"', 'kind = "urgent"', "content/serious.toml: question[4].kind"),
+    # the safe order: other symptoms before the doctor questions (a yes there ends the check)
+    ("serious.toml", 'id = "walking"\nkind = "doctor"', 'id = "walking"\nkind = "doctor_first"',
+     "doctor-first questions must come before doctor questions"),
+    # "not sure" to an emergency question: its own line, opening with the emergency number
+    ("serious.toml", 'unsure = "Call your local emergency number if the pain becomes more than you can bear."\n', "",
+     "content/serious.toml: question[1].unsure: an emergency question needs its 'not sure' line"),
+    ("serious.toml", 'unsure = "Call your local emergency number if it lasts', 'unsure = "If it lasts',
+     "content/serious.toml: question[0].unsure: must start with 'Call your local emergency number'"),
+    ("serious.toml", 'id = "walking"\nkind = "doctor"', 'id = "walking"\nkind = "doctor"\nunsure_holds_back = true',
+     "content/serious.toml: question[5]: only an emergency question has a 'not sure' line"),
+    ("serious.toml", "unsure_holds_back = true", 'unsure_holds_back = "yes"',
+     "content/serious.toml: question[2].unsure_holds_back: Expected `bool`"),
+    ("serious.toml", "[card]\n", "[cards]\n", "content/serious.toml: Object contains unknown field `cards`"),
     ("serious.toml", "Call your local emergency number now", "Please call for help now",
      "content/serious.toml: outcome[0].text: must start with 'Call your local emergency number'"),
     ("countdown.toml", "default_seconds = 30", "default_seconds = 300", "content/countdown.toml: default_seconds"),

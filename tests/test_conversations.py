@@ -227,7 +227,7 @@ def answer_all(talk, replies: list[str]):
     return turn
 
 
-@pytest.mark.parametrize("replies", ["y", "ny", "nny"])
+@pytest.mark.parametrize("replies", ["y", "ny", "nny", "uy", "nuy"])
 def test_an_emergency_sign_says_call_first_and_ends(talk, replies) -> None:
     """The emergency line is the first words and the last: nothing after it delays the call
     (the disclaimer stays on the card)."""
@@ -238,10 +238,29 @@ def test_an_emergency_sign_says_call_first_and_ends(talk, replies) -> None:
     assert "not medical advice" in turn.card["content"]
 
 
-@pytest.mark.parametrize("replies", ["nnny", "nnn??", "nnnu"])
+#: Where each kind of question stands in the check (the safe order: emergency signs, other
+#: symptoms, then the doctor questions).
+OTHER = next(i for i, q in enumerate(QUESTIONS) if q.kind == "doctor_first")
+DOCTOR = [i for i, q in enumerate(QUESTIONS) if q.kind == "doctor"]
+FREQUENT = next(i for i, q in enumerate(QUESTIONS) if q.id == "frequent_or_disruptive")
+WALKING = next(i for i, q in enumerate(QUESTIONS) if q.id == "walking")
+
+
+def test_the_check_asks_in_the_safe_order() -> None:
+    kinds = [q.kind for q in QUESTIONS]
+    assert kinds == ["emergency"] * 3 + ["doctor_first", "doctor", "doctor"]
+    assert OTHER < FREQUENT < WALKING
+    other = QUESTIONS[OTHER].text.lower()
+    for named in ("swelling", "redness", "warmth", "numbness", "weakness"):
+        assert named in other
+    assert QUESTIONS[WALKING].text.startswith("Once the cramp has gone")
+
+
+@pytest.mark.parametrize("replies", ["nnnny", "nnnn??", "nnnnu", "nnnnny", "nnnnnu"])
 def test_a_doctor_sign_says_see_a_doctor(talk, replies) -> None:
     """A yes, a "not sure", or a second unclear answer on the question about cramps that
-    keep coming back: see a doctor, and the relief steps are still offered."""
+    keep coming back, or on walking or standing once the cramp has gone: see a doctor, and
+    the relief steps are still offered (first-line relief is not held back)."""
     turn = answer_all(talk, list(replies))
     assert turn.text.startswith(CONTENT.outcome("doctor").text)
     assert turn.text.endswith("Want the relief steps now?")
@@ -249,11 +268,35 @@ def test_a_doctor_sign_says_see_a_doctor(talk, replies) -> None:
     assert talk.intent("Yes").text.startswith(STEPS[0].text)
 
 
-@pytest.mark.parametrize("replies", ["nnnny", "nnnnu", "nnnn??"])
+def test_cramps_that_keep_coming_back_are_asked_after_other_symptoms(talk) -> None:
+    """Review finding: yes to "do your cramps keep coming back?" gave a doctor and the
+    relief steps before the other-symptoms question was ever asked."""
+    turns = [talk.intent("IsItSeriousIntent")] + [talk.intent("No") for _ in range(FREQUENT)]
+    assert QUESTIONS[OTHER].text in turns[OTHER].text
+    assert QUESTIONS[FREQUENT].text in turns[FREQUENT].text
+    assert not any("Want the relief" in t.text for t in turns)
+
+
+def test_yes_to_walking_once_the_cramp_has_gone_gets_a_doctor_and_the_steps(talk) -> None:
+    """Review finding: yes to "hard to walk or stand?" while it still cramped withheld the
+    first-line relief. Now it asks about once the cramp has gone, and a yes gets a doctor
+    with the steps offered (001)."""
+    talk.intent("QuietVoiceIntent")
+    turn = answer_all(talk, list("n" * WALKING))
+    assert turn.text.endswith(QUESTIONS[WALKING].text)
+    turn = talk.intent("Yes")
+    assert turn.text == f"{CONTENT.outcome('doctor').text} Want the relief steps now?"
+    assert not turn.ended and turn.whispered  # not urgent: the normal whisper
+    assert "doctor" in turn.card["content"]
+    assert talk.intent("Yes").text.startswith(STEPS[0].text)
+
+
+@pytest.mark.parametrize("replies", ["nnny", "nnnu", "nnn??", "unny", "nuny"])
 def test_other_symptoms_say_a_doctor_first_and_offer_no_stretch(talk, replies) -> None:
-    """Other symptoms with the cramps, or trouble walking, in the check: the same answer
-    as when the symptom is named outright (a doctor before anything else, no massage, heat
-    or stretch), in the normal voice, and the session ends: no relief step follows."""
+    """Other symptoms with the cramps (swelling, redness, warmth, numbness, weakness...) in
+    the check: the same answer as when the symptom is named outright (a doctor before
+    anything else, no massage, heat or stretch), in the normal voice, and the session
+    ends: no relief step follows. So too after an earlier "not sure"."""
     talk.intent("QuietVoiceIntent")
     turn = answer_all(talk, list(replies))
     assert turn.text == CONTENT.outcome("doctor_first").text
@@ -265,29 +308,40 @@ def test_other_symptoms_say_a_doctor_first_and_offer_no_stretch(talk, replies) -
 
 
 def test_no_signs_is_reassuring_and_offers_relief(talk) -> None:
-    turn = answer_all(talk, list("nnnnn"))
+    turn = answer_all(talk, list("n" * len(QUESTIONS)))
     assert turn.text.startswith(CONTENT.outcome("reassure").text)
     assert "ask me about one" in turn.text  # medicines and conditions: information, not a question
     bye = talk.intent("No")
     assert bye.ended
 
 
+def test_the_all_clear_says_it_is_general_information_not_a_diagnosis(talk) -> None:
+    """Review finding: the reassurance had no caveat. It says so in a few words, within
+    two sentences before the offer of the steps."""
+    turn = answer_all(talk, list("n" * len(QUESTIONS)))
+    first_two = " ".join(turn.text.split(". ")[:2]).lower()
+    assert "general information, not a diagnosis" in first_two
+    assert turn.text.endswith("Want the relief steps now?") and not turn.ended
+
+
 @pytest.mark.parametrize("replies", ["u", "nu", "nnu", "??", "n??"])
 def test_not_sure_about_an_emergency_sign_says_when_to_call_at_once(talk, replies) -> None:
-    """"Not sure" (or a second unclear answer) on an emergency question: no more questions,
-    the cautious answer right away, opening with the emergency number."""
+    """"Not sure" (or a second unclear answer) on an emergency question: that question's
+    "not sure" line at once, opening with the emergency number, then the next question;
+    no relief step and no offer of one before the remaining questions are answered."""
+    talk.intent("QuietVoiceIntent")
     turn = answer_all(talk, list(replies))
-    assert turn.text.startswith(CONTENT.outcome("watch").text)
-    assert turn.text.startswith(EMERGENCY_FIRST_WORDS)
-    assert not any(q.text[1:] in turn.text for q in QUESTIONS)
-    assert turn.text.endswith("Want the relief steps now?") and not turn.ended
-    assert talk.intent("Yes").text.startswith(STEPS[0].text)
+    index = replies.count("n")
+    assert turn.text == f"{QUESTIONS[index].unsure} {QUESTIONS[index + 1].text}"
+    assert turn.text.startswith(EMERGENCY_FIRST_WORDS) and not turn.whispered
+    assert not turn.ended and "Want the relief" not in turn.text
+    assert talk.intent("Yes").text != STEPS[0].text
 
 
-def test_questions_come_one_at_a_time_at_most_five(talk) -> None:
-    turns = [talk.intent("IsItSeriousIntent")] + [talk.intent("No") for _ in range(5)]
+def test_questions_come_one_at_a_time_at_most_six(talk) -> None:
+    turns = [talk.intent("IsItSeriousIntent")] + [talk.intent("No") for _ in range(6)]
     asked = [t for t in turns if any(q.text[1:] in t.text for q in QUESTIONS)]
-    assert len(asked) == 5
+    assert len(asked) == len(QUESTIONS) == 6
     for question, turn in zip(QUESTIONS, asked):
         assert question.text[1:] in turn.text
 
@@ -431,7 +485,7 @@ def test_tampered_session_attributes_never_crash(client, attributes, intent) -> 
     ([("LaunchRequest", {})], ("000", "001", "002")),
     ([("StretchTimerIntent", {})], ("000", "001", "002", "004")),
     ([("IsItSeriousIntent", {})], ("001",)),
-    ([("IsItSeriousIntent", {}), *[("No", {})] * 5], ("000", "001", "003", "004")),
+    ([("IsItSeriousIntent", {}), *[("No", {})] * len(QUESTIONS)], ("000", "001", "003", "004")),
 ])
 def test_the_sources_of_the_last_answer_are_remembered(talk, turns, expected) -> None:
     for name, slots in turns:

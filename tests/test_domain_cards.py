@@ -33,15 +33,23 @@ def test_relief_card_numbers_every_step_with_its_caution_and_cites_every_article
     assert len(card.title) + len(card.text) <= cards.MAX_CARD_CHARS
 
 
-@pytest.mark.parametrize("outcome", ["emergency", "watch", "doctor", "reassure"])
-def test_serious_card_puts_the_outcome_first_then_the_signs_by_what_a_yes_means(outcome) -> None:
+@pytest.mark.parametrize("outcome", ["emergency", "watch", "doctor_first", "doctor", "reassure"])
+def test_serious_card_puts_the_outcome_first_then_the_signs_in_three_groups(outcome) -> None:
+    """Emergency, a doctor first (no massage, heat or stretch until then), a doctor: each
+    question under the heading of what a yes to it means, in that order."""
     text = cards.serious_card(CONTENT, outcome).text
     assert text.startswith(CONTENT.outcome(outcome).text)
-    emergency_at = text.index(cards.EMERGENCY_HEADING)
-    doctor_at = text.index(cards.DOCTOR_HEADING)
+    headings = CONTENT.serious.card
+    starts = {kind: text.index(heading) for kind, heading in (
+        ("emergency", headings.emergency), ("doctor_first", headings.doctor_first),
+        ("doctor", headings.doctor))}
+    assert starts["emergency"] < starts["doctor_first"] < starts["doctor"]
+    ends = {"emergency": starts["doctor_first"], "doctor_first": starts["doctor"],
+            "doctor": text.index("Sources:")}
     for question in CONTENT.serious.question:
-        shown = text.index(question.text)
-        assert emergency_at < shown < doctor_at if question.kind == "emergency" else shown > doctor_at
+        assert starts[question.kind] < text.index(question.text) < ends[question.kind], question.id
+    assert "skip massage, heat and stretching" in headings.doctor_first
+    assert headings.emergency.startswith("Call your local emergency number")
     assert "Sources:" in text
 
 

@@ -1,6 +1,7 @@
 """Session state: stale, tampered or foreign attributes give a fresh state, never a crash."""
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from skill.domain.state import KEY, DialogState
@@ -21,7 +22,8 @@ FRESH = DialogState()
     {KEY: {"step": 10**9}},
     {KEY: {"flow": "dancing"}},                         # unknown value
     {KEY: {"pending": 7}},
-    {KEY: {"question": 5}},
+    {KEY: {"question": 6}},                             # the check has six questions
+    {KEY: {"referred": "yes"}},
     {KEY: {"question": "0"}},
     {KEY: {"misses": 3}},
     {KEY: {"pending": "dessert"}},
@@ -55,6 +57,18 @@ def test_saved_state_holds_only_conversation_positions() -> None:
                                     "misses", "hold", "last_speech", "last_reprompt"}
 
 
+def test_the_held_back_flag_round_trips_and_outlives_a_fresh_start() -> None:
+    """`referred` (no relief may be offered this session) is derived, kept while the session
+    lasts, and not dropped by a fresh start of the conversation in that session."""
+    attributes: dict = {}
+    DialogState(question=5, pending="check", referred=True).save(attributes)
+    assert attributes[KEY]["referred"] is True and attributes[KEY]["question"] == 5
+    state = DialogState.from_attributes(attributes)
+    assert state.referred and state.question == 5
+    assert state.restarted() == DialogState(referred=True)
+    assert "referred" not in msgspec.to_builtins(DialogState())
+
+
 def test_a_restarted_conversation_keeps_only_what_was_last_said() -> None:
     from skill.domain.state import DialogState
 
@@ -62,3 +76,4 @@ def test_a_restarted_conversation_keeps_only_what_was_last_said() -> None:
                        misses=1, hold=45, topic="causes", item=2, sources=("001",),
                        last_speech="Rub the muscle.", last_reprompt="Say next.", last_urgent=True)
     assert busy.restarted() == DialogState(last_speech="Rub the muscle.", last_reprompt="Say next.")
+    assert busy.but(referred=True).restarted().referred

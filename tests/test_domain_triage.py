@@ -1,5 +1,5 @@
-"""The serious-check state machine: every path, as a table. The state is only the
-question's index: the check keeps no answers."""
+"""The serious-check state machine: every path, as a table. The state is the question's
+index and whether relief is held back this session: the check keeps no answers."""
 from __future__ import annotations
 
 import itertools
@@ -12,7 +12,7 @@ from skill.domain.triage import (
 
 E, D, F = Kind.EMERGENCY, Kind.DOCTOR, Kind.DOCTOR_FIRST
 Y, N, U = Reply.YES, Reply.NO, Reply.UNSURE
-KINDS = (E, E, E, D, F)
+KINDS = (E, E, E, F, D, D)
 
 
 @pytest.mark.parametrize("index, reply, verdict", [
@@ -20,21 +20,25 @@ KINDS = (E, E, E, D, F)
     (0, Y, Done(CheckResult.EMERGENCY)),
     (1, Y, Done(CheckResult.EMERGENCY)),
     (2, Y, Done(CheckResult.EMERGENCY)),
-    # "not sure" on an emergency question: the cautious WATCH at once
-    (0, U, Done(CheckResult.WATCH)),
-    (2, U, Done(CheckResult.WATCH)),
+    # "not sure" on an emergency question: its own line at once, then the next question
+    (0, U, Ask(1, unsure=True)),
+    (1, U, Ask(2, unsure=True)),
+    (2, U, Ask(3, unsure=True)),
     # no: the next question
     (0, N, Ask(1)),
     (2, N, Ask(3)),
     (3, N, Ask(4)),
-    # doctor questions: yes or not sure (the cautious reading) is a doctor
-    (3, Y, Done(CheckResult.DOCTOR)),
-    (3, U, Done(CheckResult.DOCTOR)),
-    # other symptoms: a doctor first, and nothing else until then
-    (4, Y, Done(CheckResult.DOCTOR_FIRST)),
-    (4, U, Done(CheckResult.DOCTOR_FIRST)),
+    (4, N, Ask(5)),
+    # other symptoms, asked before the doctor questions: a doctor first, nothing else
+    (3, Y, Done(CheckResult.DOCTOR_FIRST)),
+    (3, U, Done(CheckResult.DOCTOR_FIRST)),
+    # doctor questions (coming back; walking once it has gone): yes or not sure is a doctor
+    (4, Y, Done(CheckResult.DOCTOR)),
+    (4, U, Done(CheckResult.DOCTOR)),
+    (5, Y, Done(CheckResult.DOCTOR)),
+    (5, U, Done(CheckResult.DOCTOR)),
     # no to the last question: all clear
-    (4, N, Done(CheckResult.REASSURE)),
+    (5, N, Done(CheckResult.REASSURE)),
     # a stale or tampered index starts again
     (9, Y, Ask(0)),
     (-1, N, Ask(0)),
@@ -43,30 +47,61 @@ def test_paths(index, reply, verdict) -> None:
     assert answer(KINDS, index, reply) == verdict
 
 
-def run(replies: tuple[Reply, ...]) -> Done:
-    """Walk the check with `replies` from the first question."""
-    index = 0
+def run(replies: tuple[Reply, ...], held_back: bool = False) -> tuple[Done, list[int]]:
+    """Walk the check with `replies` from the first question: how it ends, and the
+    questions after which the "not sure" line was said."""
+    index, unsure_lines = 0, []
     for said in replies:
-        verdict = answer(KINDS, index, said)
+        verdict = answer(KINDS, index, said, held_back=held_back)
         if isinstance(verdict, Done):
-            return verdict
+            return verdict, unsure_lines
+        if verdict.unsure:
+            unsure_lines.append(index)
         index = verdict.index
     raise AssertionError("the check did not end")
 
 
-def test_every_reply_sequence_ends_at_the_first_reply_that_is_not_no() -> None:
-    """Exhaustive: the first "yes" or "not sure" decides; "all no" is the only way to
-    REASSURE."""
+def test_every_reply_sequence_ends_at_the_first_yes_or_doctor_not_sure() -> None:
+    """Exhaustive: "not sure" to an emergency question is answered at once and the check
+    goes on; the first "yes", or "not sure" to a doctor question, decides; "all no" is the
+    only way to REASSURE."""
     for replies in itertools.product((Y, N, U), repeat=len(KINDS)):
-        first = next((n for n, r in enumerate(replies) if r is not N), None)
-        result = run(replies).result
-        if first is None:
-            assert result is CheckResult.REASSURE
+        decisive = next((n for n, r in enumerate(replies)
+                         if r is Y or (r is U and KINDS[n] is not E)), None)
+        done, unsure_lines = run(replies)
+        asked = replies if decisive is None else replies[:decisive + 1]
+        assert unsure_lines == [n for n, r in enumerate(asked) if r is U and KINDS[n] is E]
+        if decisive is None:
+            assert done.result is CheckResult.REASSURE
         else:
-            expected = {(E, Y): CheckResult.EMERGENCY, (E, U): CheckResult.WATCH,
-                        (F, Y): CheckResult.DOCTOR_FIRST, (F, U): CheckResult.DOCTOR_FIRST}.get(
-                (KINDS[first], replies[first]), CheckResult.DOCTOR)
-            assert result is expected
+            expected = {E: CheckResult.EMERGENCY, F: CheckResult.DOCTOR_FIRST,
+                        D: CheckResult.DOCTOR}[KINDS[decisive]]
+            assert done.result is expected
+
+
+def test_other_symptoms_are_asked_before_any_doctor_question() -> None:
+    """Review finding: a yes to "do they keep coming back?" ended the check before the
+    other-symptoms question was asked. No doctor answer can come before it."""
+    for replies in itertools.product((Y, N, U), repeat=len(KINDS)):
+        done, _ = run(replies)
+        if done.result is CheckResult.DOCTOR:
+            assert replies[KINDS.index(F)] is N
+
+
+@pytest.mark.parametrize("replies, result", [
+    ((N, N, N, N, N, N), CheckResult.WATCH),       # all no: the watch advice, not reassurance
+    ((U, N, N, N, N, N), CheckResult.WATCH),
+    ((N, N, N, N, Y), CheckResult.DOCTOR),         # a later yes still decides
+    ((N, N, N, Y), CheckResult.DOCTOR_FIRST),
+    ((N, Y), CheckResult.EMERGENCY),
+])
+def test_while_relief_is_held_back_the_check_never_ends_reassuring(replies, result) -> None:
+    assert run(replies, held_back=True)[0].result is result
+
+
+def test_not_sure_on_a_last_emergency_question_is_the_watch_advice() -> None:
+    assert answer((E,), 0, U) == Done(CheckResult.WATCH)
+    assert answer((E, E), 1, U) == Done(CheckResult.WATCH)
 
 
 @pytest.mark.parametrize("result, urgent", [
@@ -114,9 +149,11 @@ def test_a_single_doctor_question_list_works() -> None:
 
 @pytest.mark.parametrize("kinds, message", [
     ((), "at least one"),
-    ((E, E, D, D, D, D), "at most 5"),
+    ((E, E, D, D, D, D, D), "at most 6"),
     ((D, E), "before doctor"),
     ((F, E), "before doctor"),
+    ((E, D, F), "doctor-first questions must come before doctor questions"),
+    ((E, F, D, F), "doctor-first questions must come before doctor questions"),
 ])
 def test_invalid_question_lists_are_refused(kinds, message) -> None:
     with pytest.raises(ValueError, match=message):

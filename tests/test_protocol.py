@@ -68,7 +68,7 @@ GENERAL = PROMPTS.general
 ACCEPTED: dict[tuple[str, str], str] = {
     ("check", "yes"): CONTENT.outcome("emergency").text,
     ("check", "no"): QUESTIONS[1].text,
-    ("check", "unsure"): CONTENT.outcome("watch").text,
+    ("check", "unsure"): f"{QUESTIONS[0].unsure} {QUESTIONS[1].text}",  # at once, then on
     ("check", "duration"): QUESTIONS[1].text,  # forty seconds: not ten minutes, a no
     ("count", "yes"): "starting now",
     ("count", "no"): PROMPTS.relief.wait_for_next,
@@ -156,9 +156,11 @@ def test_unclear_answers_ask_again_short_then_take_the_rule(client, pending) -> 
     assert talk.attributes[KEY]["pending"] == pending and talk.attributes[KEY]["misses"] == 1
     second = talk.intent("Fallback")
     if waiting.second_miss == "unsure":
-        kind = QUESTIONS[before["question"]].kind
-        result = "watch" if kind == "emergency" else "doctor"
-        assert second.text.startswith(CONTENT.outcome(result).text)
+        question = QUESTIONS[before["question"]]
+        if question.kind == "emergency":  # its "not sure" line, then the next question
+            assert second.text == f"{question.unsure} {QUESTIONS[before['question'] + 1].text}"
+        else:
+            assert second.text.startswith(CONTENT.outcome("doctor").text)
     elif waiting.second_miss == "steps":  # the steps, with the emergency signs spelled out
         assert "Call your local emergency number if" in second.text and not second.ended
         assert talk.attributes[KEY].get("pending", "none") != pending

@@ -279,6 +279,35 @@ def test_the_step_screen_shows_step_n_of_n_and_the_controls(client) -> None:
     assert controls == [words.yes, words.no, words.unsure]
 
 
+def test_not_sure_by_touch_says_when_to_call_and_shows_the_next_question(client) -> None:
+    """Tapping Not sure on an emergency question: its "not sure" line in the normal voice,
+    then the next question on screen with Yes / No / Not sure; after Not sure to the sting
+    or bite question the check ends on the watch advice, with no step and no controls."""
+    questions = CONTENT.serious.question
+    words = CONTENT.prompts.screen
+    held = next(i for i, q in enumerate(questions) if q.unsure_holds_back)
+    device = Device(client)
+    device.launch()
+    device.say("QuietVoiceIntent")
+    device.tap("serious")
+    for _ in range(held):
+        device.tap("no")
+    body = device.tap("unsure")
+    speech = body["response"]["outputSpeech"]["ssml"]
+    assert "whispered" not in speech
+    assert ssml.spoken_text(speech) == f"{questions[held].unsure} {questions[held + 1].text}"
+    texts, controls = screen_shows(body["response"])
+    assert texts == [words.check, questions[held].unsure, questions[held + 1].text]
+    assert controls == [words.yes, words.no, words.unsure]
+    for _ in range(held + 1, len(questions)):
+        body = device.tap("no")
+    spoken = ssml.spoken_text(body["response"]["outputSpeech"]["ssml"])
+    assert spoken == CONTENT.outcome("watch").text
+    assert body["response"]["shouldEndSession"] is True
+    texts, controls = screen_shows(body["response"])
+    assert not controls and not any(step.text in " ".join(texts) for step in CONTENT.relief_plan(None))
+
+
 # -- every document passes Amazon's validator --------------------------------------------------
 
 VALIDATE_JS = """

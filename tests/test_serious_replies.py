@@ -142,14 +142,115 @@ def test_the_threshold_is_read_from_the_content(tmp_path: Path) -> None:
 
 # -- 2. "not sure" ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("index", [i for i, q in enumerate(QUESTIONS) if q.kind == "emergency"])
+EMERGENCY_QUESTIONS = [i for i, q in enumerate(QUESTIONS) if q.kind == "emergency"]
+#: Every relief instruction the skill can give, and the check's offer of them.
+RELIEF_TEXTS = {step.text for muscle in (None, *CONTENT.index.plans) for step in
+                CONTENT.relief_plan(muscle)} | {s.cue for s in CONTENT.relief.stretch}
+OFFER = CONTENT.prompts.check.offer_relief
+
+
+def no_relief_in(turn) -> bool:
+    """No relief step, countdown or offer of them in this answer."""
+    spoken = turn.text.lower()
+    return (not any(text.lower() in spoken for text in RELIEF_TEXTS)
+            and OFFER.lower() not in spoken and "starting now" not in spoken)
+
+
+@pytest.mark.parametrize("index", EMERGENCY_QUESTIONS)
 def test_not_sure_on_an_emergency_sign_is_urgent_even_when_whispering(talk, index) -> None:
+    """"Not sure" to an emergency question: that question's own line at once (the first
+    words are the emergency instruction), then the next question, in the normal voice."""
     talk.intent("QuietVoiceIntent")
     to_question(talk, index)
     assert talk.turns[-1].whispered
     turn = talk.intent("NotSureIntent")
-    assert turn.text.startswith(WATCH) and not turn.ended
+    unsure = QUESTIONS[index].unsure
+    assert unsure.startswith("Call your local emergency number")
+    assert turn.text == f"{unsure} {QUESTIONS[index + 1].text}" and not turn.ended
+    assert turn.reprompt.startswith(QUESTIONS[index + 1].text)
     assert "whispered" not in turn.ssml
+    assert talk.attributes["cramp"]["question"] == index + 1
+    assert no_relief_in(turn)
+
+
+@pytest.mark.parametrize("index", EMERGENCY_QUESTIONS)
+def test_after_not_sure_the_remaining_questions_come_before_any_relief(talk, index) -> None:
+    """Review finding: "not sure" ended the check at once with "want the relief steps
+    now?", so massage could come before the other-symptoms question was ever asked."""
+    to_question(talk, index)
+    turns = [talk.intent("NotSureIntent")]
+    for later in range(index + 1, len(QUESTIONS)):
+        assert QUESTIONS[later].text in turns[-1].text
+        turns.append(talk.intent("No"))
+    assert all(no_relief_in(turn) for turn in turns[:-1])
+    assert not any(turn.ended for turn in turns[:-1])
+    end = turns[-1]
+    if QUESTIONS[index].unsure_holds_back:
+        # a sting, bite or contact not ruled out: the watch advice, and no steps at all
+        assert end.text == WATCH and end.ended and no_relief_in(end)
+        assert "whispered" not in end.ssml
+    else:
+        assert end.text.startswith(CONTENT.outcome("reassure").text)
+        assert end.text.endswith(OFFER) and not end.ended
+
+
+@pytest.mark.parametrize("later", ["Yes", "NotSureIntent"])
+def test_after_not_sure_a_later_sign_still_decides(talk, later) -> None:
+    """Other symptoms after a "not sure": a doctor first, the session ends."""
+    other = next(i for i, q in enumerate(QUESTIONS) if q.kind == "doctor_first")
+    talk.intent("IsItSeriousIntent")
+    talk.intent("NotSureIntent")
+    for _ in range(1, other):
+        talk.intent("No")
+    turn = talk.intent(later)
+    assert turn.text == CONTENT.outcome("doctor_first").text and turn.ended
+
+
+def test_after_not_sure_a_later_emergency_yes_is_the_emergency(talk) -> None:
+    talk.intent("IsItSeriousIntent")
+    talk.intent("NotSureIntent")
+    assert_emergency(talk.intent("Yes"))
+
+
+HOLDS_BACK = next(i for i, q in enumerate(QUESTIONS) if q.unsure_holds_back)
+
+
+def test_not_sure_about_a_sting_or_bite_holds_back_relief_for_the_session(talk) -> None:
+    """The derived flag is set at once (DialogState.referred), and stays while the session
+    lasts: nothing the check offers afterwards leads into massage, heat or a stretch."""
+    to_question(talk, HOLDS_BACK)
+    assert "referred" not in talk.attributes["cramp"]
+    talk.intent("NotSureIntent")
+    assert talk.attributes["cramp"]["referred"] is True
+    for name in ("Repeat", "Help", "Next"):
+        turn = talk.intent(name)
+        assert no_relief_in(turn) and not turn.ended
+        assert talk.attributes["cramp"]["referred"] is True
+    doctor = next(i for i, q in enumerate(QUESTIONS) if q.kind == "doctor")
+    for _ in range(HOLDS_BACK + 1, doctor):
+        talk.intent("No")
+    turn = talk.intent("Yes")  # cramps that keep coming back: a doctor, and no steps offered
+    assert turn.text == CONTENT.outcome("doctor").text and turn.ended and no_relief_in(turn)
+
+
+def test_not_sure_about_the_length_or_the_pain_still_offers_the_steps_at_the_end(talk) -> None:
+    """Only the sting, bite or contact question holds relief back: strong pain or a cramp
+    that might reach ten minutes still gets the first-line relief once the check is done."""
+    talk.intent("IsItSeriousIntent")
+    talk.intent("NotSureIntent")
+    talk.intent("NotSureIntent")
+    assert "referred" not in talk.attributes["cramp"]
+    for _ in range(2, len(QUESTIONS)):
+        turn = talk.intent("No")
+    assert turn.text.endswith(OFFER) and not turn.ended
+    assert talk.intent("Yes").text.startswith(CONTENT.relief_plan(None)[0].text)
+
+
+def test_a_second_unclear_answer_on_an_emergency_question_is_not_sure(talk) -> None:
+    talk.intent("IsItSeriousIntent")
+    talk.intent("Fallback")
+    turn = talk.intent("Fallback")
+    assert turn.text == f"{QUESTIONS[0].unsure} {QUESTIONS[1].text}"
 
 
 def test_not_sure_on_a_doctor_sign_stays_whispered(talk) -> None:
@@ -209,9 +310,22 @@ def test_repeating_urgent_advice_keeps_the_normal_voice(talk) -> None:
     talk.intent("QuietVoiceIntent")
     talk.intent("IsItSeriousIntent")
     cautious = talk.intent("NotSureIntent")
+    assert cautious.text.startswith(QUESTIONS[0].unsure)
     assert not cautious.whispered and cautious.text.startswith("Call your local emergency number")
     again = talk.intent("Repeat")
     assert again.text == cautious.text
     assert not again.whispered
     assert talk.intent("Repeat").text == cautious.text  # and again
     assert talk.intent("Next").whispered  # an ordinary answer is whispered again
+
+
+def test_starting_the_check_again_keeps_relief_held_back(talk) -> None:
+    """"Start over" after "not sure" to a sting or bite: the same session, so the check
+    begins again but still ends on the watch advice, with no steps offered."""
+    to_question(talk, HOLDS_BACK)
+    talk.intent("NotSureIntent")
+    assert talk.intent("StartOver").text.startswith("A quick check, yes or no:")
+    assert talk.attributes["cramp"]["referred"] is True
+    for _ in QUESTIONS:
+        turn = talk.intent("No")
+    assert turn.text == WATCH and turn.ended and no_relief_in(turn)

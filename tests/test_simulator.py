@@ -352,9 +352,10 @@ def test_simulate_runs_the_night_script_in_process(capsys):
     whispered = sorted(n for n, t in turns.items() if "alexa (whispered):" in t)
     assert whispered == [n for n in range(2, 26) if n not in (14, 26, 27)]
     assert "alexa: Call your local emergency number now" in turns[14]
-    # "not sure" on the first question: no more questions, when to call, relief offered
+    # "not sure" on the first question: when to call, at once, then the next question
     assert "heard: NotSureIntent (word for word)" in turns[26]
-    assert "alexa: Call your local emergency number if the cramp has lasted or goes past ten minutes" in turns[26]
+    assert "alexa: Call your local emergency number if it lasts ten minutes or more. Is the pain more than you can bear?" in turns[26]
+    assert "Want the relief steps" not in turns[26]
     assert "session: open" in turns[26]
     # an emergency sign said outright: the emergency answer, and the session ends
     assert 'heard: SymptomIntent sign=unbearable (carrier "the pain is {sign}")' in turns[27]

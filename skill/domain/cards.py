@@ -11,15 +11,13 @@ from collections.abc import Iterable
 from msgspec import Struct
 
 from skill.domain.content import EMERGENCY_SIGNS, Content
-from skill.domain.triage import DOCTOR_KINDS, EMERGENCY_KINDS
+from skill.domain.triage import Kind
 
 #: Alexa's limit for a card's title and text together.
 MAX_CARD_CHARS = 8_000
 RELIEF_TITLE = "Leg cramp relief"
 SERIOUS_TITLE = "Is my leg cramp serious?"
 SOURCES_TITLE = "Where that came from"
-EMERGENCY_HEADING = "Call your local emergency number if the answer is yes to:"
-DOCTOR_HEADING = "See a doctor if the answer is yes to:"
 
 
 class Card(Struct, frozen=True):
@@ -62,17 +60,20 @@ def relief_card(content: Content, muscle_id: str | None) -> Card:
 
 
 def serious_card(content: Content, outcome_id: str) -> Card:
-    """The outcome of the check, then every warning sign it asks about, grouped by what a
-    yes means (emergency first)."""
+    """The outcome of the check, then every warning sign it asks about in three groups by
+    what a yes means: the emergency number, a doctor first (no massage, heat or stretch
+    until then), a doctor. The headings are content/serious.toml's [card]."""
     outcome = content.outcome(outcome_id)
+    headings = content.serious.card
     lines = [outcome.text]
     cited: set[str] = {*outcome.sources, *content.serious.disclaimer.sources}
-    for kinds, heading in ((EMERGENCY_KINDS, EMERGENCY_HEADING), (DOCTOR_KINDS, DOCTOR_HEADING)):
-        questions = [q for q in content.serious.question if q.kind in kinds]
+    groups = ((Kind.EMERGENCY, headings.emergency), (Kind.DOCTOR_FIRST, headings.doctor_first),
+              (Kind.DOCTOR, headings.doctor))
+    for kind, heading in groups:
+        questions = [q for q in content.serious.question if q.kind is kind]
         if questions:
             lines += ["", heading, *(f"- {q.text}" for q in questions)]
-            for question in questions:
-                cited.update(question.sources)
+            cited.update(headings.sources, *(q.sources for q in questions))
     return _with_sources(content, SERIOUS_TITLE, lines, cited)
 
 

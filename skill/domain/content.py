@@ -136,6 +136,23 @@ class Question(_Strict):
     #: Set on a question about how long the cramp has lasted: a length of time said in
     #: answer that is longer than this many minutes is a yes, up to it a no.
     over_minutes: Annotated[int, Meta(ge=1, le=MAX_OVER_MINUTES)] | None = None
+    #: Emergency questions only: said at once after "not sure" (when to call the emergency
+    #: number, its first words), before the remaining questions.
+    unsure: NonEmpty | None = None
+    #: Emergency questions only: "not sure" to this one holds back every relief step for
+    #: the rest of the session (DialogState.referred).
+    unsure_holds_back: bool = False
+
+
+class CheckCard(_Strict):
+    """The serious card's headings, one per kind of question, each ending in a colon (the
+    questions of that kind follow it)."""
+
+    emergency: NonEmpty
+    doctor_first: NonEmpty
+    doctor: NonEmpty
+    sources: SourceIds
+    reading: str | None = None
 
 
 class Named(_Strict):
@@ -189,6 +206,7 @@ class ResultText(_Strict):
 class SeriousFile(_Strict):
     question: Annotated[tuple[Question, ...], Meta(min_length=1, max_length=MAX_QUESTIONS)]
     outcome: tuple[ResultText, ...]
+    card: CheckCard
     disclaimer: Line
 
 
@@ -961,6 +979,7 @@ def _check(folder: Path, content: Content) -> Iterator[str]:
     for index, outcome in enumerate(serious.outcome):
         if outcome.id == "emergency" and not outcome.text.lower().startswith(EMERGENCY_START):
             yield f"{where['serious.toml']}: outcome[{index}].text: must start with 'Call your local emergency number'"
+    yield from _check_unsure(where["serious.toml"], serious.question)
     # medicines and conditions: the condition answer still carries the medicine advice
     medical = content.medical
     if medical.advice.text.lower().rstrip(".") not in medical.condition_advice.text.lower():
@@ -985,6 +1004,19 @@ def _check(folder: Path, content: Content) -> Iterator[str]:
                     yield (f"{where['medical.toml']}: {kind} '{item.id}': '{phrase}' already "
                            f"names '{owner[phrase]}'")
                 owner.setdefault(phrase, item.id)
+
+
+def _check_unsure(where: str, questions: tuple[Question, ...]) -> Iterator[str]:
+    """An emergency question says at once when to call after "not sure" (its `unsure`
+    line, opening with the emergency instruction); no other question has one."""
+    for index, question in enumerate(questions):
+        if question.kind == "emergency":
+            if question.unsure is None:
+                yield f"{where}: question[{index}].unsure: an emergency question needs its 'not sure' line"
+            elif not question.unsure.lower().startswith(EMERGENCY_START):
+                yield f"{where}: question[{index}].unsure: must start with 'Call your local emergency number'"
+        elif question.unsure is not None or question.unsure_holds_back:
+            yield f"{where}: question[{index}]: only an emergency question has a 'not sure' line"
 
 
 def _duplicates(where: str, group: str, ids: list[str], field: str = "id") -> Iterator[str]:

@@ -299,12 +299,19 @@ def first_sentence(text: str) -> str:
 def choose(content: Content, state: DialogState, said: str, *, end: bool, urgent: bool,
            count: SpokenCount | None = None) -> Screen:
     """The screen for an answer: `said` is its plain spoken text, `state` the state after
-    it. An ended answer that starts with the emergency line shows that line alone; any
-    other ended answer shows what was said; a countdown counts; the check shows its
-    question with Yes / No / Not sure; a relief step shows step n of N; anything else
-    shows what was said with the controls that fit."""
+    it. An ended answer that starts with the emergency line shows that line alone (an
+    open one in the check, "not sure" to an emergency sign, shows it above the next
+    question and its answers); any other ended answer shows what was said; a countdown
+    counts; the check shows its question with Yes / No / Not sure; a relief step shows
+    step n of N; anything else shows what was said with the controls that fit."""
     words = content.prompts.screen
+    answers = (Control(words.yes, "yes"), Control(words.no, "no"),
+               Control(words.unsure, "unsure"))
+    in_check = state.pending == "check" and state.question is not None
     if count is None and said.lower().startswith(EMERGENCY_START):
+        if in_check and not end:  # "not sure" to an emergency sign: when to call, then on
+            return Screen("check", words.check, first_sentence(said),
+                          _check_question(content, state), controls=answers)
         return Screen("emergency", "", first_sentence(said))
     if end:
         return Screen("goodbye", words.title, said)
@@ -315,12 +322,8 @@ def choose(content: Content, state: DialogState, said: str, *, end: bool, urgent
         return Screen("countdown", words.countdown, "", words.seconds_left,
                       (Control(words.again, "yes"), Control(words.next, "next")), count,
                       caption=cue)
-    answers = (Control(words.yes, "yes"), Control(words.no, "no"),
-               Control(words.unsure, "unsure"))
-    if state.pending == "check" and state.question is not None:
-        questions = content.serious.question
-        index = state.question if 0 <= state.question < len(questions) else 0
-        return Screen("check", words.check, questions[index].text, controls=answers)
+    if in_check:
+        return Screen("check", words.check, _check_question(content, state), controls=answers)
     if state.flow == "relief" and state.pending in ("count", "next", "start_over"):
         return _step_screen(content, state)
     controls = (Control(words.next, "next"), Control(words.time_it, "time_it"),
@@ -329,6 +332,13 @@ def choose(content: Content, state: DialogState, said: str, *, end: bool, urgent
     if waiting is not None and {"yes", "no"} <= waiting.accepts:
         controls = answers[:2] if "unsure" not in waiting.accepts else answers
     return Screen("answer", words.title, said, controls=controls)
+
+
+def _check_question(content: Content, state: DialogState) -> str:
+    """The text of the check's question being asked (the first for a stale index)."""
+    questions = content.serious.question
+    index = state.question if state.question is not None else 0
+    return questions[index if 0 <= index < len(questions) else 0].text
 
 
 def _step_screen(content: Content, state: DialogState) -> Screen:

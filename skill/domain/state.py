@@ -6,8 +6,10 @@ does not fit (wrong type, value out of range, unknown version) gives a fresh sta
 unknown keys are ignored. Other features keep their own keys beside ours, untouched.
 
 Holds no health information: positions in the conversation (which step, which question of
-the serious check, which question is waiting for an answer) and the last speech. The
-check's answers are never kept: only the number of the question being asked.
+the serious check, which question is waiting for an answer), the last speech, and one
+derived flag (`referred`: no relief step may be offered any more this session), never the
+sign or the answer behind it. The check's answers are never kept: only the number of the
+question being asked. Session attributes end with the session; none of this is saved.
 Pure module: no SDK imports. (No `from __future__ import annotations`: msgspec then reads
 the field types as they are, instead of evaluating strings on the first request.)
 """
@@ -37,7 +39,7 @@ class DialogState(Struct, kw_only=True, frozen=True, omit_defaults=True):
     step: Annotated[int, Meta(ge=0, le=40)] = 0
     #: The serious-check question being asked (0-based); None outside the check. It stays
     #: set while a side prompt ("which medicine?") waits on top of the check.
-    question: Annotated[int, Meta(ge=0, le=4)] | None = None
+    question: Annotated[int, Meta(ge=0, le=5)] | None = None
     #: The question waiting for an answer (skill.domain.dialog.QUESTIONS).
     pending: Pending = "none"
     #: Unclear answers to the pending question so far.
@@ -52,6 +54,10 @@ class DialogState(Struct, kw_only=True, frozen=True, omit_defaults=True):
     last_reprompt: Annotated[str, Meta(max_length=8000)] = ""
     #: The last speech was urgent (emergency advice): a replay keeps the normal voice.
     last_urgent: bool = False
+    #: A referral or an unsure emergency sign was said this session (for example "not sure"
+    #: to the check's sting, bite or contact question): no massage, heat or stretch may be
+    #: offered after it. Derived only; it lasts as long as the session.
+    referred: bool = False
 
     @classmethod
     def from_attributes(cls, attributes: Mapping[str, Any] | None) -> "DialogState":
@@ -74,8 +80,10 @@ class DialogState(Struct, kw_only=True, frozen=True, omit_defaults=True):
         attributes[KEY] = msgspec.to_builtins(self)
 
     def restarted(self) -> "DialogState":
-        """A fresh conversation that still knows what was last said (for "repeat")."""
-        return DialogState(last_speech=self.last_speech, last_reprompt=self.last_reprompt)
+        """A fresh conversation that still knows what was last said (for "repeat") and
+        whether relief is held back this session (`referred` outlives a fresh start)."""
+        return DialogState(last_speech=self.last_speech, last_reprompt=self.last_reprompt,
+                           referred=self.referred)
 
     def but(self, **changes: Any) -> "DialogState":
         """A copy with some fields changed."""

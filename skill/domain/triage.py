@@ -1,15 +1,20 @@
 """"Is this serious?" as a pure state machine that keeps no answers.
 
-The only state is which question is being asked; the first "yes" (or the cautious "not
-sure") decides, so nothing a person says about their symptoms has to be kept. Rules:
+The state is which question is being asked, and whether relief is held back this session
+(`held_back`: DialogState.referred, set after a "not sure" to an emergency sign that rules
+out the steps, or any referral). The questions come in the safe order, and the check asks
+no more once an answer decides. Rules:
 - emergency questions come first; "yes" to one ends the check: EMERGENCY;
-- "not sure" on an emergency question ends it at once with the cautious WATCH (when to
-  call the emergency number, otherwise see a doctor): asking more would only delay that;
+- "not sure" on an emergency question is answered at once (when to call the emergency
+  number: `Ask(..., unsure=True)`), then the remaining questions are asked: a later "yes"
+  still decides, and nothing that offers massage or heat comes before the end;
+- doctor-first questions (other symptoms with the cramps) come before the doctor questions:
+  "yes" or "not sure" ends it with DOCTOR_FIRST: a doctor before anything else, and no
+  massage, heat or stretch until then, as when the symptom is named outright
+  (content/red_flags.toml's "doctor" tier);
 - on a doctor question, "yes" or "not sure" (the cautious reading) ends it: DOCTOR;
-- on a doctor-first question (other symptoms with the cramps), the same ends it with
-  DOCTOR_FIRST: a doctor before anything else, and no massage, heat or stretch until then,
-  as when the symptom is named outright (content/red_flags.toml's "doctor" tier);
-- "no" moves to the next question; "no" to the last one: REASSURE.
+- "no" moves to the next question; "no" to the last one: REASSURE, or WATCH (when to call
+  the emergency number, otherwise a doctor) while relief is held back.
 A length of time said in answer ("fifteen minutes") is a yes or a no only for a question
 about how long the cramp has lasted (`duration_reply`).
 No SDK imports; the question wording lives in content/serious.toml.
@@ -22,7 +27,7 @@ from enum import Enum
 from msgspec import Struct
 
 #: The check asks at most this many questions.
-MAX_QUESTIONS = 5
+MAX_QUESTIONS = 6
 
 
 class Kind(str, Enum):
@@ -53,9 +58,12 @@ class CheckResult(str, Enum):
 
 
 class Ask(Struct, frozen=True):
-    """The check goes on: ask question number `index` (0-based)."""
+    """The check goes on: ask question number `index` (0-based). `unsure`: the reply was
+    "not sure" to an emergency question, whose own "not sure" line (when to call the
+    emergency number) is said first."""
 
     index: int
+    unsure: bool = False
 
 
 class Done(Struct, frozen=True):
@@ -73,30 +81,38 @@ def validate(kinds: Sequence[Kind]) -> None:
         raise ValueError("the check needs at least one question")
     if len(kinds) > MAX_QUESTIONS:
         raise ValueError(f"the check asks at most {MAX_QUESTIONS} questions")
-    seen_doctor = False
+    seen_doctor = seen_plain_doctor = False
     for kind in kinds:
         seen_doctor = seen_doctor or kind in DOCTOR_KINDS
+        seen_plain_doctor = seen_plain_doctor or kind is Kind.DOCTOR
         if seen_doctor and kind is Kind.EMERGENCY:
             raise ValueError("emergency questions must come before doctor questions")
+        # a yes to a doctor question ends the check: other symptoms must be asked first
+        if seen_plain_doctor and kind is Kind.DOCTOR_FIRST:
+            raise ValueError("doctor-first questions must come before doctor questions")
 
 
-def answer(kinds: Sequence[Kind], index: int, reply: Reply) -> Verdict:
-    """Where the check goes after `reply` to question `index` of `kinds`. An index out of
-    range (stale or tampered state) starts again at the first question."""
+def answer(kinds: Sequence[Kind], index: int, reply: Reply, *,
+           held_back: bool = False) -> Verdict:
+    """Where the check goes after `reply` to question `index` of `kinds`. `held_back`: no
+    relief may be offered this session (then "no" to the last question is WATCH, never
+    REASSURE). An index out of range (stale or tampered state) starts again at the first
+    question."""
     validate(kinds)
     if not 0 <= index < len(kinds):
         return Ask(0)
+    unsure = False
     if kinds[index] is Kind.EMERGENCY:
         if reply is Reply.YES:
             return Done(CheckResult.EMERGENCY)
-        if reply is Reply.UNSURE:
-            return Done(CheckResult.WATCH)
+        unsure = reply is Reply.UNSURE
     elif reply is not Reply.NO:
         return Done(CheckResult.DOCTOR_FIRST if kinds[index] is Kind.DOCTOR_FIRST
                     else CheckResult.DOCTOR)
     if index + 1 < len(kinds):
-        return Ask(index + 1)
-    return Done(CheckResult.REASSURE)
+        return Ask(index + 1, unsure=unsure)
+    # the last question answered: "not sure" to an emergency one is the cautious WATCH
+    return Done(CheckResult.WATCH if unsure or held_back else CheckResult.REASSURE)
 
 
 def is_urgent(result: CheckResult) -> bool:

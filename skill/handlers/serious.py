@@ -1,10 +1,14 @@
 """"Is this serious?": a short yes/no check of the articles' warning signs.
 
 The decision logic is `skill.domain.triage`; this module asks the questions from content
-and says the result. The state holds only which question is being asked. An emergency
-result starts with "Call your local emergency number", ends on it and ends the session;
-it and the cautious "not sure" result are urgent (said in the normal voice even to a
-whispering user).
+and says the result. The state holds only which question is being asked, and
+`DialogState.referred` once no relief may be offered this session. An emergency result
+starts with "Call your local emergency number", ends on it and ends the session. "Not
+sure" to an emergency question gets that question's `unsure` line at once, then the next
+question; after "not sure" to a question marked `unsure_holds_back` (a sting, bite or
+contact) no relief step is offered for the rest of the session, and the check ends on its
+advice alone. Everything that names the emergency number is urgent (said in the normal
+voice even to a whispering user).
 """
 from __future__ import annotations
 
@@ -52,10 +56,25 @@ def start_check(content: Content, state: DialogState) -> Answer:
 
 def reply(content: Content, state: DialogState, said: triage.Reply) -> Answer:
     """Take one reply to the current question; ask the next one or say the result."""
-    verdict = triage.answer(kinds(content), state.question or 0, said)
+    verdict = triage.answer(kinds(content), state.question or 0, said,
+                            held_back=state.referred)
     if isinstance(verdict, triage.Ask):
-        return ask_question(content, state.but(question=verdict.index, misses=0))
+        moved = state.but(question=verdict.index, misses=0)
+        answered = current(content, state)
+        if verdict.unsure and answered is not None and answered.unsure:
+            return unsure_answer(content, moved, answered)
+        return ask_question(content, moved)
     return result_answer(content, state, verdict.result)
+
+
+def unsure_answer(content: Content, moved: DialogState, answered: Question) -> Answer:
+    """"Not sure" to an emergency question: when to call the emergency number, at once and
+    in the normal voice, then the next question (`moved` is on it). Nothing that offers
+    massage or heat comes before the remaining questions are answered."""
+    held = moved.but(referred=moved.referred or answered.unsure_holds_back)
+    asked = ask_question(content, held, answered.unsure or "")
+    cited = tuple(sorted({*answered.sources, *asked.state.sources}))
+    return replace(asked, state=asked.state.but(sources=cited), urgent=True)
 
 
 def duration_reply(content: Content, state: DialogState, duration: str | None) -> Answer | None:
@@ -70,13 +89,15 @@ def duration_reply(content: Content, state: DialogState, duration: str | None) -
 
 def result_answer(content: Content, state: DialogState, result: triage.CheckResult) -> Answer:
     """The end of the check. An emergency ends on the emergency line (the disclaimer stays
-    on the card), and other symptoms on "a doctor first", offering nothing else; the
-    others offer the relief steps."""
+    on the card), other symptoms on "a doctor first", and any result while relief is held
+    back this session (`referred`) on its own advice: nothing else is offered and the
+    session ends. The others offer the relief steps."""
     said = content.outcome(result.value)
+    referred = state.referred or triage.holds_back_relief(result)
     done = state.but(flow="none", question=None, pending="relief", misses=0,
-                     sources=tuple(sorted(said.sources)))
+                     sources=tuple(sorted(said.sources)), referred=referred)
     card = serious_card(content, result.value)
-    if triage.holds_back_relief(result):
+    if referred:
         answer = tell(done.but(pending="none"), said.text)
     else:
         prompts = content.prompts.check
