@@ -61,6 +61,9 @@ SYMPTOM_TYPE = "SIGN"
 #: sends out-of-domain speech there. A half match (0.46, 0.50) must never pick relief steps or
 #: an emergency. A close match also needs one shared content word.
 CLOSE_MATCH_THRESHOLD = 0.6
+#: The bar for the closest sample that carries the symptom slot, when a listed symptom is
+#: said inside speech no sample matches (`Resolver._spotted_sign`).
+SPOTTED_SIGN_THRESHOLD = 0.3
 LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "run", "use", "talk to", "play")
 ONE_SHOT_VERBS = ("ask", "tell")
 ONE_SHOT_CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
@@ -102,7 +105,7 @@ class Resolution:
     request_type: str             # "LaunchRequest" or "IntentRequest"
     intent: str | None
     slots: dict[str, ResolvedSlot] = field(default_factory=dict)
-    method: str = "exact"         # launch, exact (word for word or carrier), close, fallback, direct
+    method: str = "exact"         # launch, exact (word for word or carrier), close, spotted, fallback, direct
     confidence: float = 1.0
     one_shot: bool = False        # "ask leg cramp helper ...": a new session
     matched: str | None = None    # the sample or phrase it matched
@@ -124,6 +127,7 @@ class Resolution:
         how = {"word for word": "word for word",
                "carrier": f'carrier "{self.matched}"',
                "close": f'close match {self.confidence:.2f} to "{self.matched}"',
+               "spotted": f'symptom spotted, closest {self.confidence:.2f} "{self.matched}"',
                "fallback": f"no match; closest {self.confidence:.2f}"}.get(self.rule, self.rule)
         one_shot = ", one-shot" if self.one_shot else ""
         return f"{self.intent}{' ' + slots if slots else ''} ({how}{one_shot})"
@@ -260,7 +264,10 @@ class Resolver:
             return Resolution("IntentRequest", intent, method="exact", matched=sample)
         carrier = self._carrier_match(text)
         if carrier is None:
-            return self._close_match(text)
+            close = self._close_match(text)
+            if SYMPTOM_TYPE in {slot.slot_type for slot in close.slots.values()}:
+                return close
+            return self._spotted_sign(text) or close
         if any(self._taught_words(slot) for slot in carrier.slots.values()):
             close = self._close_match(text)
             if self._close_wins_over(carrier, close):
@@ -401,6 +408,44 @@ class Resolver:
                     slots[name] = slot
         return Resolution("IntentRequest", best.intent, slots, method="close",
                           confidence=round(best_score, 2), matched=best.sample)
+
+    def _spotted_sign(self, text: str) -> Resolution | None:
+        """A listed symptom said inside speech that no sample matches ("start the countdown,
+        oh and my calf's gone red"): a device's language model weighs a slot value it was
+        taught, so the symptom is not dropped: the closest sample that carries the symptom
+        slot is heard, at a lower bar (`SPOTTED_SIGN_THRESHOLD`). A single word the samples
+        also use outside any slot ("cold" in "something cold") is too weak to spot."""
+        typed, found = self._typed_tokens(text)
+        value = found.get(SYMPTOM_TYPE)
+        if value is None:
+            return None
+        if len(value.split()) == 1 and content_words(stems([value])) <= self.sample_words:
+            return None
+        tokens = stems(typed)
+        words = content_words(tokens)
+        negated = _negated(typed)
+        best_score, best = (0.0, 0.0), None
+        for template in self.templates:
+            types = self.intent_slots.get(template.intent, {})
+            if template.negated != negated or not any(
+                    types.get(name) == SYMPTOM_TYPE for name in template.slot_order):
+                continue
+            order = order_ratio(tokens, template.typed_tokens)
+            overlap = self.weights.cosine(words, template.words)
+            score = (max(order, overlap), min(order, overlap))
+            if score > best_score:
+                best_score, best = score, template
+        if best is None or best_score[0] < SPOTTED_SIGN_THRESHOLD:
+            return None
+        slots = {}
+        types = self.intent_slots[best.intent]
+        for name in best.slot_order:
+            if types[name] in found:
+                slot = self.resolve_slot(name, types[name], found[types[name]])
+                if slot is not None:
+                    slots[name] = slot
+        return Resolution("IntentRequest", best.intent, slots, method="spotted",
+                          confidence=round(best_score[0], 2), matched=best.sample)
 
     def _typed_tokens(self, text: str, types: Collection[str] | None = None
                       ) -> tuple[list[str], dict[str, str]]:
