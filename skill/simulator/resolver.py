@@ -427,8 +427,9 @@ class Resolver:
         best_score, best = (0.0, 0.0), None
         for template in self.templates:
             types = self.intent_slots.get(template.intent, {})
-            if template.negated != negated or not any(
-                    types.get(name) == SYMPTOM_TYPE for name in template.slot_order):
+            if template.negated != negated or not self._symptom_intent(template.intent):
+                continue
+            if not any(types.get(name) == SYMPTOM_TYPE for name in template.slot_order):
                 continue
             order = order_ratio(tokens, template.typed_tokens)
             overlap = self.weights.cosine(words, template.words)
@@ -446,6 +447,12 @@ class Resolver:
                     slots[name] = slot
         return Resolution("IntentRequest", best.intent, slots, method="spotted",
                           confidence=round(best_score[0], 2), matched=best.sample)
+
+    def _symptom_intent(self, intent: str) -> bool:
+        """An intent whose every slot is a symptom or a muscle: what a spotted symptom is
+        heard as (a countdown or a heat question keeps its own samples)."""
+        types = set(self.intent_slots.get(intent, {}).values())
+        return SYMPTOM_TYPE in types and types <= {SYMPTOM_TYPE, "MUSCLE"}
 
     def _typed_tokens(self, text: str, types: Collection[str] | None = None
                       ) -> tuple[list[str], dict[str, str]]:
