@@ -25,8 +25,18 @@ test: $(STAMP)
 check: $(STAMP)
 	$(BIN)/cramp-helper check
 
+# make package ENDPOINT=https://host/alexa|arn:aws:lambda:... PRIVACY_URL=https://... TERMS_URL=https://...
+# (CERTIFICATE=Wildcard for a tunnel; PUBLISHER=... CONTACT=... or CRAMP_HELPER_PUBLISHER /
+# CRAMP_HELPER_CONTACT in the environment). Without them: a local package, and warnings that say
+# what a submission still needs.
+# The values reach the command as environment variables (make exports command-line
+# variables), so quotes and spaces in them need no escaping here.
+PACKAGE_DIR ?= build/skill-package
 package: $(STAMP)
-	$(BIN)/cramp-helper package
+	$(if $(PUBLISHER),CRAMP_HELPER_PUBLISHER="$$PUBLISHER") $(if $(CONTACT),CRAMP_HELPER_CONTACT="$$CONTACT") \
+	$(BIN)/cramp-helper package --out "$(PACKAGE_DIR)" $(if $(ENDPOINT),--endpoint "$$ENDPOINT") \
+	  $(if $(PRIVACY_URL),--privacy-url "$$PRIVACY_URL") $(if $(TERMS_URL),--terms-url "$$TERMS_URL") \
+	  $(if $(CERTIFICATE),--certificate "$$CERTIFICATE")
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis

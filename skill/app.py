@@ -87,7 +87,7 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["cramp_helper"] = {"settings": settings, "skill": skill, "webhook": webhook}
-    register_pages(app, settings.content_dir)  # /privacy and /terms
+    register_pages(app, settings.content_dir, settings.publisher, settings.contact)  # /privacy, /terms
 
     @app.post("/alexa")
     def alexa() -> Response:

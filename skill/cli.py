@@ -69,8 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     package.add_argument("--wheel", type=Path, metavar="FILE",
                          help="with --lambda: ship this wheel instead of building one from "
                               "the checkout")
+    package.add_argument("--runtime", metavar="X.Y", default=None,
+                         help="with --lambda: switch deploy/template.yaml's runtime to Python "
+                              "X.Y (one on this machine) and build for it")
     package.add_argument("--python-version", metavar="X.Y", default=None,
-                         help="with --lambda: the runtime's Python (default: the template's)")
+                         help="with --lambda: build for this Python and leave the template "
+                              "alone (the zip then suits another runtime than the template's)")
     package.set_defaults(run=run_package)
 
     bench_parser = commands.add_parser(
@@ -137,7 +141,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     handled = _handled_intents()
     if args.package:
-        problems, notes = check_package(args.package, handled), []
+        problems, notes = check_package(args.package, handled, Settings.from_env()), []
     else:
         problems, notes = check_project(Settings.from_env(), handled)
     for note in notes:
@@ -158,16 +162,28 @@ def _handled_intents() -> frozenset[str]:
 
 
 def run_package(args: argparse.Namespace) -> int:
+    """Write the skill package and check it. A package given an endpoint or a policy URL is
+    for submission: whatever submission needs is an error (exit 1), and without the
+    publisher and contact nothing is written (exit 2). Without any, it is a local package:
+    what a submission still needs is printed as warnings, and it exits 0."""
     if args.lambda_zip:
         return run_lambda_package(args)
-    from skill.model.package import PackageError, check_package, write_package
+    from skill.model.package import (
+        PackageError,
+        check_package,
+        is_submission,
+        submission_needs,
+        write_package,
+    )
     from skill.model.source import ModelSourceError
+    from skill.settings import SettingsError
 
     out = args.out or Path("build/skill-package")
     try:
-        result = write_package(out, args.endpoint, args.certificate, Settings.from_env(),
+        settings = Settings.from_env()
+        result = write_package(out, args.endpoint, args.certificate, settings,
                                privacy_url=args.privacy_url, terms_url=args.terms_url)
-    except PackageError as exc:
+    except (PackageError, SettingsError) as exc:
         print(f"cramp-helper package: {exc}", file=sys.stderr)
         return 2
     except (ModelSourceError, OSError) as exc:
@@ -177,33 +193,49 @@ def run_package(args: argparse.Namespace) -> int:
         print(f"wrote {path}")
     for note in result.notes:
         print(f"note: {note}")
-    problems = check_package(out, _handled_intents())
-    for problem in problems:
+    submission = is_submission(args.endpoint, args.privacy_url, args.terms_url)
+    problems = check_package(out, _handled_intents(), settings)
+    errors = [p for p in problems if submission or not p.submission]
+    for problem in errors:
         print(problem, file=sys.stderr)
-    return 1 if problems else 0
+    needs = submission_needs(settings, args.endpoint, args.privacy_url, args.terms_url)
+    if needs and not errors:
+        kind = "" if submission else " is a local package;"
+        print(f"warning: {out}{kind} a submission still needs:", file=sys.stderr)
+        for need in needs:
+            print(f"warning:   {need}", file=sys.stderr)
+        print("warning: e.g. CRAMP_HELPER_PUBLISHER=... CRAMP_HELPER_CONTACT=... make package "
+              "ENDPOINT=https://... PRIVACY_URL=https://... TERMS_URL=https://...",
+              file=sys.stderr)
+    return 1 if errors else 0
 
 
 def run_lambda_package(args: argparse.Namespace) -> int:
     from skill.model.lambda_package import (
         DEFAULT_ZIP,
         HANDLER,
-        LAMBDA_PYTHON,
+        TEMPLATE,
         LambdaPackageError,
         build_lambda_zip,
+        require_runtime_python,
+        set_template_runtime,
+        template_runtime,
     )
 
     out = args.out or DEFAULT_ZIP
     try:
-        built = build_lambda_zip(out, args.wheel, args.python_version or LAMBDA_PYTHON)
+        if args.runtime:
+            require_runtime_python(args.runtime)  # never switch to a Python that is absent
+            if template_runtime() != args.runtime:
+                set_template_runtime(args.runtime)
+                print(f"{TEMPLATE}: Runtime is now python{args.runtime}")
+        built = build_lambda_zip(out, args.wheel, args.python_version or args.runtime)
     except (LambdaPackageError, OSError) as exc:
         print(f"cramp-helper package --lambda: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {built.path}: {built.files} files, {built.bytes / 1e6:.1f} MB "
-          f"({built.unpacked_bytes / 1e6:.1f} MB unpacked); handler {HANDLER}")
-    if built.compiled_with is None:
-        print(f"note: no python{args.python_version or LAMBDA_PYTHON} on this machine, so the zip "
-              "has no byte code and no content cache: each cold start compiles the modules "
-              "and parses the content (slower, still works)")
+          f"({built.unpacked_bytes / 1e6:.1f} MB unpacked); handler {HANDLER}; byte code "
+          f"compiled by {built.compiled_with}")
     return 0
 
 

@@ -3,7 +3,8 @@
 Skill certification asks for both URLs (`cramp-helper package --privacy-url/--terms-url`,
 which default to these pages beside the HTTPS endpoint). The words live in
 content/privacy.md and content/terms.md; they are read once at start-up and served as a
-small HTML page. Only the plain subset those files use is rendered: `# ` and `## ` headings,
+small HTML page, with the publisher and contact from the settings where the text says
+{publisher} and {contact}. Only the plain subset those files use is rendered: `# ` and `## ` headings,
 `- ` list items (continued by indented lines) and paragraphs separated by blank lines.
 """
 from __future__ import annotations
@@ -24,8 +25,20 @@ _HEAD = ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
          "max-width:40em;margin:2em auto;padding:0 1em}}</style></head><body>")
 
 
-def load_pages(content_dir: Path) -> dict[str, str]:
-    """URL path -> the page's HTML. Raises ContentError naming a missing or unreadable file."""
+#: The publisher's name and contact, written into both pages where the text says
+#: {publisher} and {contact} (settings: CRAMP_HELPER_PUBLISHER, CRAMP_HELPER_CONTACT).
+PLACEHOLDERS = ("{publisher}", "{contact}")
+#: What the pages say while a setting is missing (a submission package refuses to build).
+UNSET = {"{publisher}": "(not set: CRAMP_HELPER_PUBLISHER)",
+         "{contact}": "(not set: CRAMP_HELPER_CONTACT)"}
+
+
+def load_pages(content_dir: Path, publisher: str | None = None,
+               contact: str | None = None) -> dict[str, str]:
+    """URL path -> the page's HTML, naming `publisher` and `contact`. Raises ContentError
+    naming a missing or unreadable file, or one that leaves out a placeholder."""
+    values = {"{publisher}": publisher or UNSET["{publisher}"],
+              "{contact}": contact or UNSET["{contact}"]}
     pages = {}
     for name, file_name in PAGES.items():
         path = content_dir / file_name
@@ -36,6 +49,12 @@ def load_pages(content_dir: Path) -> dict[str, str]:
                                f"(looked in {content_dir})") from None
         except (OSError, UnicodeDecodeError) as error:
             raise ContentError(f"{content_dir.name}/{file_name}: cannot read: {error}") from None
+        missing = [p for p in PLACEHOLDERS if p not in text]
+        if missing:
+            raise ContentError(f"{content_dir.name}/{file_name}: must name the publisher and "
+                               f"the contact ({', '.join(missing)} missing)")
+        for placeholder, value in values.items():
+            text = text.replace(placeholder, value)
         pages[name] = page_html(text)
     return pages
 
@@ -79,9 +98,10 @@ def _items(block: list[str]) -> list[str]:
     return items
 
 
-def register_pages(app: Flask, content_dir: Path) -> None:
+def register_pages(app: Flask, content_dir: Path, publisher: str | None = None,
+                   contact: str | None = None) -> None:
     """Add GET /privacy and GET /terms to the app, with the pages read now."""
-    pages = load_pages(content_dir)
+    pages = load_pages(content_dir, publisher, contact)
 
     def serve(name: str) -> Response:
         response = Response(pages[name], mimetype="text/html")

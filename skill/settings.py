@@ -87,6 +87,11 @@ class Settings(Struct, frozen=True):
     # Key of the log's user tags; None: a random key per server process. A secret: __repr__
     # below leaves it out.
     log_key: str | None = None
+    # Who publishes the skill and how to reach them: shown on /privacy and /terms, and
+    # required by a submission package (skill/model/package.py). A name; an email address
+    # or an https:// URL.
+    publisher: str | None = None
+    contact: str | None = None
     # Running inside AWS Lambda: the skill id is then always required.
     lambda_runtime: bool = False
     extra: dict = field(default_factory=dict)
@@ -147,5 +152,7 @@ class Settings(Struct, frozen=True):
             dynamodb_endpoint=env.get("CRAMP_HELPER_DYNAMODB_ENDPOINT") or None,
             log_level=env.get("CRAMP_HELPER_LOG_LEVEL", defaults.log_level).upper(),
             log_key=env.get("CRAMP_HELPER_LOG_KEY") or None,
+            publisher=env.get("CRAMP_HELPER_PUBLISHER", "").strip() or None,
+            contact=env.get("CRAMP_HELPER_CONTACT", "").strip() or None,
             lambda_runtime=lambda_runtime,
         )

@@ -11,6 +11,16 @@ from skill.cli import main
 from skill.model.generate import LOCALES
 
 ENDPOINT = "https://cramp.example.com/alexa"
+PUBLISHER = "Night Owl Health Ltd"
+CONTACT = "help@nightowl.example.org"
+
+
+@pytest.fixture(autouse=True)
+def publisher(monkeypatch) -> None:
+    """A submission package needs the publisher and contact (settings): set for every test
+    here, taken away by the tests about them."""
+    monkeypatch.setenv("CRAMP_HELPER_PUBLISHER", PUBLISHER)
+    monkeypatch.setenv("CRAMP_HELPER_CONTACT", CONTACT)
 
 
 @pytest.fixture
@@ -73,7 +83,9 @@ POLICIES = ["--privacy-url", "https://pages.example.org/cramp/privacy",
 def test_without_an_endpoint_the_package_says_so_and_still_checks(tmp_path, capsys):
     out = tmp_path / "skill-package"
     assert main(["package", "--out", str(out), *POLICIES]) == 0
-    assert "no endpoint" in capsys.readouterr().out
+    err = capsys.readouterr().err
+    assert "a submission still needs:\nwarning:   an endpoint: ENDPOINT=" in err
+    assert "policy URL" not in err and "local package" not in err
     assert main(["check", "--package", str(out)]) == 0
 
 
@@ -176,7 +188,7 @@ def test_package_refuses_a_plain_http_policy_url(tmp_path, capsys):
 
 def test_check_fails_without_policy_urls(tmp_path, capsys):
     out = tmp_path / "skill-package"
-    assert main(["package", "--out", str(out)]) == 1  # written, but not ready to submit
+    assert main(["package", "--out", str(out)]) == 0  # a local package: written, with warnings
     capsys.readouterr()
     assert main(["check", "--package", str(out)]) == 1
     err = capsys.readouterr().err
@@ -215,3 +227,137 @@ def test_check_refuses_an_icon_outside_the_package(package_dir, capsys):
     (package_dir / "skill.json").write_text(json.dumps(manifest))
     assert main(["check", "--package", str(package_dir)]) == 1
     assert "en-CA: smallIconUri: file://assets/../../../etc/passwd is not a file" in capsys.readouterr().err
+
+
+# --- interfaces: only the types of Amazon's skill manifest schema ----------------------------
+
+def _interfaces_of(manifest: dict) -> list[dict]:
+    return manifest["manifest"]["apis"]["custom"]["interfaces"]
+
+
+@pytest.mark.parametrize("endpoint", [ENDPOINT, LAMBDA_ARN, None])
+def test_every_generated_manifest_names_schema_interfaces_and_smapi_reads_it(tmp_path, endpoint):
+    """Each interface type is on the schema's named list, and Amazon's own model classes read
+    the whole skill.json (the unmodelled types aside), interfaces included."""
+    from ask_sdk_model_runtime.serializer import DefaultSerializer
+
+    from skill.model.checks import MANIFEST_CLASS, MANIFEST_INTERFACE_TYPES, UNMODELLED_INTERFACES
+
+    out = tmp_path / "skill-package"
+    assert main(["package", "--out", str(out), *(["--endpoint", endpoint] if endpoint else []),
+                 *POLICIES]) == 0
+    manifest = json.loads((out / "skill.json").read_text())
+    declared = [i["type"] for i in _interfaces_of(manifest)]
+    assert declared and set(declared) <= MANIFEST_INTERFACE_TYPES
+    assert "ALEXA_PRESENTATION_APL" in declared
+    readable = [i for i in _interfaces_of(manifest) if i["type"] not in UNMODELLED_INTERFACES]
+    manifest["manifest"]["apis"]["custom"]["interfaces"] = readable
+    envelope = DefaultSerializer().deserialize(json.dumps(manifest), MANIFEST_CLASS)
+    read = envelope.manifest.apis.custom.interfaces
+    assert [type(i).__name__ for i in read] == ["AlexaPresentationAplInterface"] * len(readable)
+    assert len(read[0].supported_viewports) == len(readable[0]["supportedViewports"])
+
+
+def test_check_refuses_an_interface_type_the_schema_lacks(package_dir, capsys):
+    manifest = json.loads((package_dir / "skill.json").read_text())
+    _interfaces_of(manifest).append({"type": "ALEXA_PRESENTATION_APLT", "supportedViewports": [
+        {"id": "main", "supportedProfiles": ["FOUR_CHARACTER_CLOCK"]}]})
+    (package_dir / "skill.json").write_text(json.dumps(manifest))
+    assert main(["check", "--package", str(package_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "type 'ALEXA_PRESENTATION_APLT' is not an interface type of Amazon's skill manifest" in err
+    assert "Couldn't resolve object by discriminator type" in err  # ask-smapi-model says so too
+
+
+def test_a_schema_type_the_smapi_classes_lack_still_passes_the_check(package_dir, capsys):
+    """CAN_FULFILL_INTENT_REQUEST is in the schema but not in ask-smapi-model's classes: the
+    check takes it on its own and lets the classes read the rest."""
+    manifest = json.loads((package_dir / "skill.json").read_text())
+    _interfaces_of(manifest).append({"type": "CAN_FULFILL_INTENT_REQUEST"})
+    (package_dir / "skill.json").write_text(json.dumps(manifest))
+    assert main(["check", "--package", str(package_dir)]) == 0
+    _interfaces_of(manifest)[-1]["extra"] = True
+    (package_dir / "skill.json").write_text(json.dumps(manifest))
+    assert main(["check", "--package", str(package_dir)]) == 1
+    assert "CAN_FULFILL_INTENT_REQUEST takes no field but type" in capsys.readouterr().err
+
+
+# --- a local package, a submission package, and the publisher --------------------------------
+
+def test_without_endpoint_or_urls_a_local_package_is_written_with_warnings(tmp_path, capsys,
+                                                                           monkeypatch):
+    monkeypatch.delenv("CRAMP_HELPER_PUBLISHER")
+    monkeypatch.delenv("CRAMP_HELPER_CONTACT")
+    out = tmp_path / "skill-package"
+    assert main(["package", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {out} is a local package; a submission still needs:" in err
+    for need in ("an endpoint: ENDPOINT=", "a privacy policy URL in every locale: PRIVACY_URL=",
+                 "a terms of use URL in every locale: TERMS_URL=",
+                 "CRAMP_HELPER_PUBLISHER is not set", "CRAMP_HELPER_CONTACT is not set"):
+        assert f"warning:   {need}" in err
+    assert all(line.startswith("warning:") for line in err.splitlines())
+    assert (out / "skill.json").is_file()
+    assert main(["check", "--package", str(out)]) == 1  # not ready to submit
+
+
+def test_a_submission_package_is_not_built_without_the_publisher_and_contact(tmp_path, capsys,
+                                                                             monkeypatch):
+    out = tmp_path / "skill-package"
+    for unset in ("CRAMP_HELPER_PUBLISHER", "CRAMP_HELPER_CONTACT"):
+        with monkeypatch.context() as env:
+            env.delenv(unset)
+            for given in (["--endpoint", ENDPOINT], ["--endpoint", LAMBDA_ARN, *POLICIES],
+                          POLICIES):
+                assert main(["package", "--out", str(out), *given]) == 2
+                err = capsys.readouterr().err
+                assert f"{unset} is not set" in err and "meant for submission" in err
+                assert not (out / "skill.json").exists()
+    monkeypatch.setenv("CRAMP_HELPER_CONTACT", "call me")
+    assert main(["package", "--out", str(out), "--endpoint", ENDPOINT]) == 2
+    assert "must be an email address or an https:// URL" in capsys.readouterr().err
+
+
+def test_the_package_check_refuses_a_package_without_the_publisher(package_dir, capsys,
+                                                                  monkeypatch):
+    assert main(["check", "--package", str(package_dir)]) == 0
+    monkeypatch.delenv("CRAMP_HELPER_PUBLISHER")
+    monkeypatch.setenv("CRAMP_HELPER_CONTACT", "https://nightowl.example.org/contact")
+    assert main(["check", "--package", str(package_dir)]) == 1
+    assert "settings: CRAMP_HELPER_PUBLISHER is not set" in capsys.readouterr().err
+
+
+def test_make_package_takes_the_endpoint_and_policy_urls_from_variables(tmp_path, monkeypatch):
+    """README's `make package ...` as written, from the project's Makefile (-o: the installed
+    environment counts as up to date, so nothing is installed)."""
+    import shutil
+    import subprocess
+
+    from skill.settings import PROJECT_ROOT
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    stamp = PROJECT_ROOT / ".venv" / ".installed"
+    if not stamp.exists():
+        pytest.skip("make package runs from the project's .venv (make install)")
+    monkeypatch.delenv("CRAMP_HELPER_PUBLISHER")
+    monkeypatch.delenv("CRAMP_HELPER_CONTACT")
+
+    def make(*variables: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["make", "-s", "-o", str(stamp), "package", *variables],
+                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+
+    local = tmp_path / "local"
+    done = make(f"PACKAGE_DIR={local}")
+    assert done.returncode == 0, done.stderr
+    assert "a submission still needs" in done.stderr and (local / "skill.json").is_file()
+
+    ready = tmp_path / "ready"
+    done = make(f"PACKAGE_DIR={ready}", f"ENDPOINT={LAMBDA_ARN}", f"PRIVACY_URL={POLICIES[1]}",
+                f"TERMS_URL={POLICIES[3]}", "PUBLISHER=Ann O'Neill & Co", f"CONTACT={CONTACT}")
+    assert done.returncode == 0, done.stderr
+    assert "warning" not in done.stderr
+    manifest = manifest_of(ready)
+    assert manifest["apis"]["custom"]["endpoint"] == {"uri": LAMBDA_ARN}
+    assert manifest["privacyAndCompliance"]["locales"]["en-US"] == {
+        "privacyPolicyUrl": POLICIES[1], "termsOfUseUrl": POLICIES[3]}

@@ -49,3 +49,35 @@ def test_a_missing_policy_file_stops_start_up(tmp_path) -> None:
 
 def test_only_get_is_answered(client) -> None:
     assert client.post("/privacy").status_code == 405
+
+
+def test_both_pages_name_the_publisher_and_the_contact_from_the_settings() -> None:
+    settings = Settings(persistence="memory", publisher="Night Owl <Health>",
+                        contact="help@nightowl.example.org").as_local()
+    client = create_app(settings).test_client()
+    for path in ("/privacy", "/terms"):
+        text = client.get(path).get_data(as_text=True)
+        assert "published by Night Owl &lt;Health&gt;" in text
+        assert "contact help@nightowl.example.org" in text
+        assert "{publisher}" not in text and "{contact}" not in text
+
+
+def test_unset_publisher_and_contact_say_which_setting_is_missing(client) -> None:
+    text = client.get("/terms").get_data(as_text=True)
+    assert "(not set: CRAMP_HELPER_PUBLISHER)" in text and "(not set: CRAMP_HELPER_CONTACT)" in text
+
+
+def test_a_policy_page_without_the_publisher_placeholder_stops_start_up(tmp_path) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(PROJECT_ROOT / "content", folder)
+    text = (folder / "privacy.md").read_text()
+    (folder / "privacy.md").write_text(text.replace("{publisher}", "someone"))
+    with pytest.raises(ContentError, match=r"privacy.md: must name the publisher.*\{publisher\}"):
+        create_app(Settings(persistence="memory", content_dir=folder).as_local())
+
+
+def test_the_settings_read_the_publisher_and_contact(monkeypatch) -> None:
+    monkeypatch.setenv("CRAMP_HELPER_PUBLISHER", "  Ann  ")
+    monkeypatch.setenv("CRAMP_HELPER_CONTACT", "")
+    settings = Settings.from_env()
+    assert settings.publisher == "Ann" and settings.contact is None

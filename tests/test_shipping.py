@@ -27,8 +27,10 @@ from skill.model.lambda_package import (
     DEFAULT_ZIP,
     HANDLER,
     LAMBDA_PLATFORM,
-    LAMBDA_PYTHON,
     build_wheel,
+    runtime_python,
+    set_template_runtime,
+    template_runtime,
 )
 from skill.settings import PROJECT_ROOT
 
@@ -61,14 +63,36 @@ def wheel(shipping_dir: Path) -> Path:
     return build_wheel(PROJECT_ROOT, shipping_dir / "dist")
 
 
-@pytest.fixture(scope="session")
-def wheelhouse(shipping_dir: Path, wheel: Path) -> Path:
-    """The wheel's dependencies, downloaded once per session."""
-    house = shipping_dir / "wheelhouse"
+def _download(house: Path, wheel: Path, python_version: str) -> Path:
     _run([sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(house),
-          "--platform", LAMBDA_PLATFORM, "--python-version", HOST_PYTHON,
+          "--platform", LAMBDA_PLATFORM, "--python-version", python_version,
           "--implementation", "cp", "--only-binary=:all:", str(wheel)])
     return house
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(shipping_dir: Path, wheel: Path) -> Path:
+    """The wheel's dependencies for this Python, downloaded once per session."""
+    return _download(shipping_dir / "wheelhouse", wheel, HOST_PYTHON)
+
+
+RUNTIME = template_runtime()  # the template's Lambda runtime, X.Y
+
+
+@pytest.fixture(scope="session")
+def runtime_interpreter() -> str:
+    """The template's runtime Python on this machine (PATH or pyenv), as the build finds it."""
+    python = runtime_python(RUNTIME)
+    if python is None:
+        pytest.skip(f"Python {RUNTIME} (deploy/template.yaml's runtime) is not on this machine: "
+                    f"install it (pyenv install {RUNTIME}) to build and test the Lambda zip")
+    return python
+
+
+@pytest.fixture(scope="session")
+def runtime_wheelhouse(shipping_dir: Path, wheel: Path, runtime_interpreter: str) -> Path:
+    """The wheel's dependencies for the Lambda runtime's Python, downloaded once."""
+    return _download(shipping_dir / "runtime-wheelhouse", wheel, RUNTIME)
 
 
 def _offline_pip_env(house: Path) -> dict[str, str]:
@@ -190,41 +214,105 @@ def test_the_wheel_starts_anywhere(shipping_dir: Path, wheel: Path, wheelhouse: 
 
 # --- the Lambda zip ---------------------------------------------------------------------
 
-def test_the_lambda_zip_answers_a_launch_from_an_empty_folder(
-        shipping_dir: Path, wheel: Path, wheelhouse: Path) -> None:
-    """Built as for Lambda (for this machine's Python, so it can run here), unpacked into an
-    empty folder and run with nothing else on the path: the handler answers a launch."""
+def _pyc_flags(data: bytes) -> int:
+    return int.from_bytes(data[4:8], "little")
+
+
+def test_the_lambda_zip_answers_a_launch_from_a_read_only_folder(
+        shipping_dir: Path, wheel: Path, runtime_wheelhouse: Path,
+        runtime_interpreter: str) -> None:
+    """Built for the template's runtime, unpacked into an empty folder made read-only, and
+    run by that runtime's Python with nothing else on the path and no byte-code writes, as
+    Lambda runs it: the handler answers a launch. Every module carries byte code for that
+    Python (unchecked-hash, so it is never recompiled), and none for any other."""
     out = shipping_dir / "lambda.zip"
     built = _run([sys.executable, "-m", "skill.cli", "package", "--lambda", "--wheel", str(wheel),
-                  "--out", str(out), "--python-version", HOST_PYTHON],
-                 env=_offline_pip_env(wheelhouse))
-    assert f"handler {HANDLER}" in built.stdout
+                  "--out", str(out)], env=_offline_pip_env(runtime_wheelhouse))
+    assert f"handler {HANDLER}" in built.stdout and runtime_interpreter in built.stdout
 
-    names = zipfile.ZipFile(out).namelist()
+    archive = zipfile.ZipFile(out)
+    names = archive.namelist()
     assert "skill/lambda_function.py" in names and "skill/content/sources.toml" in names
     assert "skill/content/content.pickle" in names, "the validated content ships pre-built"
     assert not any(name.startswith("bin/") for name in names), "console scripts are not shipped"
     binaries = [n for n in names if n.endswith(".so")]
     assert binaries and all("x86_64-linux" in n or ".abi3." in n for n in binaries), binaries
+    tag = f"cpython-{RUNTIME.replace('.', '')}"
+    assert any(f".{tag}-x86_64-linux" in n for n in binaries), "binaries for the runtime's Python"
+    sources = [n for n in names if n.endswith(".py")]
+    compiled = {n for n in names if n.endswith(".pyc")}
+    expected = {"/".join([*n.split("/")[:-1], "__pycache__", n.split("/")[-1][:-3] + f".{tag}.pyc"])
+                for n in sources}
+    assert len(sources) > 1000 and {n for n in sources if n.startswith("skill/")}
+    assert sorted(expected - compiled) == [], "modules without byte code for the runtime"
+    assert sorted(compiled - expected) == [], "byte code for another Python, or without a source"
+    assert {_pyc_flags(archive.read(n)) for n in compiled} == {0b01}, "unchecked-hash only"
 
     task = shipping_dir / "task"  # Lambda's /var/task
     task.mkdir()
-    zipfile.ZipFile(out).extractall(task)
-    # -S: no site-packages at all, only the unpacked zip (PYTHONPATH), as on Lambda.
-    env = _clean_env(HOME=str(task), PYTHONPATH=str(task), PYTHONDONTWRITEBYTECODE="1",
-                     AWS_LAMBDA_FUNCTION_NAME="leg-cramp-helper-skill", AWS_REGION="us-east-1",
-                     SKILL_ID=SKILL_ID, CRAMP_HELPER_PERSISTENCE="memory")
-    seen = _call_lambda([sys.executable, "-S"], task, env)
-    _assert_launch_answer(seen["answer"])
-    cached = _run([sys.executable, "-S", "-c", "from skill.domain.content_cache import read_cache; "
-                   "from skill.settings import Settings; "
-                   "print(read_cache(Settings().content_dir) is not None)"], cwd=task, env=env)
-    assert cached.stdout.strip() == "True", "the zip's content cache matches its code and content"
-    assert Path(seen["skill"]).is_relative_to(task) and Path(seen["content"]).is_relative_to(task)
-    del env["CRAMP_HELPER_PERSISTENCE"]
-    probe = _run([sys.executable, "-S", "-c", "from skill.settings import Settings; "
-                  "print(Settings.from_env().persistence)"], cwd=task, env=env)
-    assert probe.stdout.strip() == "dynamodb", "on Lambda the store defaults to DynamoDB"
+    archive.extractall(task)
+    for path in [task, *task.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        # -S: no site-packages at all, only the unpacked zip (PYTHONPATH), as on Lambda.
+        env = _clean_env(HOME=str(task), PYTHONPATH=str(task), PYTHONDONTWRITEBYTECODE="1",
+                         AWS_LAMBDA_FUNCTION_NAME="leg-cramp-helper-skill",
+                         AWS_REGION="us-east-1", SKILL_ID=SKILL_ID,
+                         CRAMP_HELPER_PERSISTENCE="memory")
+        seen = _call_lambda([runtime_interpreter, "-S"], task, env)
+        _assert_launch_answer(seen["answer"])
+        cached = _run([runtime_interpreter, "-S", "-c",
+                       "from skill.domain.content_cache import read_cache; "
+                       "from skill.settings import Settings; "
+                       "print(read_cache(Settings().content_dir) is not None)"], cwd=task, env=env)
+        assert cached.stdout.strip() == "True", "the zip's content cache matches its code and content"
+        assert Path(seen["skill"]).is_relative_to(task) and Path(seen["content"]).is_relative_to(task)
+        # Every module the launch imported from the zip came from its byte code: `-v` says
+        # "code object from <file.py>" for each module compiled from its source instead.
+        verbose = _run([runtime_interpreter, "-S", "-v", "-c", LAMBDA_CALL],
+                       input=json.dumps(envelopes.launch_request(application_id=SKILL_ID)),
+                       cwd=task, env=env)
+        from_pyc = [line for line in verbose.stderr.splitlines()
+                    if line.startswith(f"# code object from '{task}")]
+        from_source = [line for line in verbose.stderr.splitlines()
+                       if line.startswith(f"# code object from {task}")]
+        assert len(from_pyc) > 300 and from_source == []
+        del env["CRAMP_HELPER_PERSISTENCE"]
+        probe = _run([runtime_interpreter, "-S", "-c", "from skill.settings import Settings; "
+                      "print(Settings.from_env().persistence)"], cwd=task, env=env)
+        assert probe.stdout.strip() == "dynamodb", "on Lambda the store defaults to DynamoDB"
+        written = {p.relative_to(task).as_posix() for p in task.rglob("*") if p.is_file()}
+        assert written == {n for n in names if not n.endswith("/")}, "nothing was written"
+    finally:
+        for path in [task, *task.rglob("*")]:
+            if not path.is_symlink():
+                path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def test_the_build_stops_naming_the_ways_out_when_the_runtime_python_is_absent(
+        tmp_path: Path) -> None:
+    before = (PROJECT_ROOT / "deploy" / "template.yaml").read_bytes()
+    for flag in ("--python-version", "--runtime"):
+        done = subprocess.run([sys.executable, "-m", "skill.cli", "package", "--lambda",
+                               "--out", str(tmp_path / "l.zip"), flag, "3.99"],
+                              capture_output=True, text=True, timeout=120, env=_clean_env())
+        assert done.returncode == 1
+        assert "no Python 3.99 is on this machine" in done.stderr
+        assert "install Python 3.99" in done.stderr and "--runtime X.Y" in done.stderr
+        assert not (tmp_path / "l.zip").exists()
+    assert (PROJECT_ROOT / "deploy" / "template.yaml").read_bytes() == before, \
+        "--runtime never switches the template to a Python that is absent"
+
+
+def test_runtime_switches_only_the_templates_runtime_line(tmp_path: Path) -> None:
+    copy = tmp_path / "template.yaml"
+    copy.write_text(TEMPLATE.read_text())
+    set_template_runtime("3.12", copy)
+    assert template_runtime(copy) == "3.12"
+    changed = [(a, b) for a, b in zip(TEMPLATE.read_text().splitlines(), copy.read_text().splitlines())
+               if a != b]
+    assert changed == [(f"      Runtime: python{RUNTIME}", "      Runtime: python3.12")]
 
 
 def test_the_lambda_zip_is_reproducible(tmp_path: Path) -> None:
@@ -270,7 +358,7 @@ def test_cfn_lint_passes_on_the_template_and_catches_a_broken_one(tmp_path: Path
 def test_the_template_matches_the_zip_and_grants_only_what_the_skill_uses() -> None:
     resources = _template()["Resources"]
     function = resources["SkillFunction"]["Properties"]
-    assert function["Runtime"] == f"python{LAMBDA_PYTHON}"
+    assert function["Runtime"] == f"python{template_runtime()}"
     assert function["Handler"] == HANDLER
     assert function["Architectures"] == ["x86_64"] and LAMBDA_PLATFORM.endswith("x86_64")
     assert (TEMPLATE.parent / function["CodeUri"]).resolve() == (PROJECT_ROOT / DEFAULT_ZIP).resolve()

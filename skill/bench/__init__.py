@@ -13,8 +13,9 @@ start to the first 200 on a LaunchRequest) and RSS per worker, with the ratios; 
 same on 2 workers; then the skill and floor (verification OFF, 1 client) on waitress as
 `cramp-helper serve` runs it and on Flask's development server (Werkzeug), with a new
 session's launch and the turns that continue a session timed apart; the Lambda cold start
-(a fresh interpreter imports the handler and answers one launch) against a hello-world on
-ask-sdk-core alone, in alternating runs, with an in-memory store and with the DynamoDB
+as Lambda runs it (the deployment zip unpacked read-only, a fresh process of the runtime's
+Python imports the handler and answers one launch) against a hello-world ask-sdk-core zip
+built the same way, in alternating runs, with an in-memory store and with the DynamoDB
 adapter (against a loopback stub: `skill.bench.lambda_cold`); the targets with PASS/FAIL;
 the worker start-up profile.
 `--json PATH` writes everything, samples included. Exit status 1 when any request was

@@ -1,21 +1,21 @@
-"""Lambda cold start: a new Python process imports the handler and answers one launch.
+"""Lambda cold start, as Lambda runs it: the deployment zip, unpacked, read-only, started by
+the runtime's Python in a fresh process, against a hello-world zip built the same way.
 
-The skill's process imports `skill.lambda_function` (with Lambda's environment: the
-function name set, SKILL_ID given) and calls `handler(event, None)` on a LaunchRequest;
-the floor's process does the same with a hello-world skill built on ask-sdk-core alone
-(nothing from this project is imported). Both first import what Lambda's Python
-runtime itself has loaded before it imports a handler (`RUNTIME_PREAMBLE`: logging,
-json...), since on Lambda those cost neither side anything. Time is taken from the
-process start to the answer on its stdout, so the interpreter's own start is in both and its shutdown in
-neither. Runs alternate skill, floor, floor, skill... so a busy moment hits both alike.
-
-Both sides run from a folder that holds only what the Lambda zip ships: this project and
-its run-time dependencies (`runtime_folder`, symbolic links into the installed packages),
-with `python -S`, so no site-packages on the path and no import hook of an editable
-install. A development environment holds more: cfn-lint brings typing_extensions, which
-msgspec imports whenever it is installed (9 ms), and the editable install's finder
-imports pathlib and importlib.util for both sides before either starts. Lambda has none
-of them.
+Two zips are built for the template's runtime (skill/model/lambda_package.py: pip for
+Lambda's platform, every module compiled unchecked-hash by the runtime's Python, found on
+PATH or through pyenv): the skill's own (`cramp-helper package --lambda`), and a floor
+holding a hello-world skill on ask-sdk-core alone (`hello_world.handler`, nothing from this
+project) with the same versions of ask-sdk-core, the DynamoDB adapter and boto3 as the
+skill's zip. Each is unpacked into its own folder, made read-only like Lambda's /var/task,
+and every sample is a new process of the runtime's Python with `-S` (no site-packages:
+only the standard library and the unpacked zip on the path), PYTHONDONTWRITEBYTECODE set
+(nothing is written; the run checks the folders are unchanged afterwards), the function's
+environment (a function name, the skill id, the store). Both first import what Lambda's
+Python runtime has loaded before it imports a handler (`RUNTIME_PREAMBLE`: logging,
+json...), since on Lambda those cost neither side anything, then import the handler and
+answer one LaunchRequest. Time is taken from the process start to the answer on its
+stdout, so the interpreter's own start is in both and its shutdown in neither. Runs
+alternate skill, floor, floor, skill... so a busy moment hits both alike; medians.
 
 Two stores: in memory (`CRAMP_HELPER_PERSISTENCE=memory` against a floor without one),
 and DynamoDB: the official adapter on both sides, talking to a stub on loopback that
@@ -23,11 +23,16 @@ answers every call with an empty item, so importing boto3, building the resource
 first call's set-up are measured without any network. The floor reads the user's
 attributes once (from its own few-line in-memory adapter, or DynamoDB), as a hello-world
 with a store would; the skill reads them and, for a new user, saves one preference.
+
+`python -m skill.bench.lambda_cold [--samples N]` runs this part alone (it needs the
+package registry, or pip's cache, to build the zips).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -51,16 +56,13 @@ STORES = ("memory", "dynamodb")
 #: traceback; it also installs its log handler). Both sides start from there.
 RUNTIME_PREAMBLE = "import importlib, json, logging, os, sys, time, traceback\n"
 
-_SKILL = RUNTIME_PREAMBLE + """
-from skill.lambda_function import handler
-answer = handler(json.loads(sys.argv[1]), None)
-print(json.dumps(answer), flush=True)
-"""
+#: The hello-world skill of the floor's zip (`hello_world.py`): ask-sdk-core alone.
+FLOOR_MODULE = """import os
 
-_FLOOR = RUNTIME_PREAMBLE + """
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.skill_builder import CustomSkillBuilder
+
 
 class HelloHandler(AbstractRequestHandler):
     def can_handle(self, handler_input):
@@ -69,6 +71,7 @@ class HelloHandler(AbstractRequestHandler):
     def handle(self, handler_input):
         handler_input.attributes_manager.persistent_attributes
         return handler_input.response_builder.speak("hello").ask("hello").response
+
 
 class MemoryStore(AbstractPersistenceAdapter):
     def __init__(self):
@@ -83,6 +86,7 @@ class MemoryStore(AbstractPersistenceAdapter):
     def delete_attributes(self, request_envelope):
         self.records.pop(request_envelope.context.system.user.user_id, None)
 
+
 STORE = MemoryStore()
 if os.environ.get("CRAMP_HELPER_PERSISTENCE") == "dynamodb":
     import boto3
@@ -95,11 +99,20 @@ builder = CustomSkillBuilder(persistence_adapter=STORE)
 builder.add_request_handler(HelloHandler())
 builder.skill_id = os.environ["SKILL_ID"]
 handler = builder.lambda_handler()
+"""
+
+#: Each side's handler, as the template names it (Handler: module.function).
+HANDLERS = {"skill": "skill.lambda_function", "floor": "hello_world"}
+_CALL = RUNTIME_PREAMBLE + """
+from {module} import handler
 answer = handler(json.loads(sys.argv[1]), None)
 print(json.dumps(answer), flush=True)
 """
+#: Distributions the floor's zip holds, at the versions the skill's zip holds them.
+FLOOR_DISTRIBUTIONS = ("ask-sdk-core", "ask-sdk-dynamodb-persistence-adapter", "boto3",
+                       "botocore")
 
-KINDS = {"skill": _SKILL, "floor": _FLOOR}
+KINDS = {kind: _CALL.format(module=module) for kind, module in HANDLERS.items()}
 
 
 class _EmptyDynamoDB(BaseHTTPRequestHandler):
@@ -131,71 +144,12 @@ def dynamodb_stub() -> Iterator[str]:
         server.server_close()
 
 
-#: The distribution whose run-time dependencies the Lambda zip ships.
-PROJECT = "leg-cramp-helper"
-
-
-def runtime_distributions(root: str = PROJECT) -> set[str]:
-    """The canonical names of `root`'s run-time dependencies, all the way down (extras and
-    markers evaluated for this interpreter), from the installed metadata. `root` itself is
-    not included. ServerFailed when `packaging` (a development dependency) is missing."""
-    import importlib.metadata as metadata
-
-    try:
-        from packaging.requirements import Requirement
-        from packaging.utils import canonicalize_name
-    except ImportError:
-        raise ServerFailed("the Lambda comparison needs `packaging`: install the dev extras "
-                           "(make setup)") from None
-    seen: set[str] = set()
-    todo = [canonicalize_name(root)]
-    while todo:
-        name = todo.pop()
-        for line in metadata.requires(name) or ():
-            requirement = Requirement(line)
-            if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
-                continue
-            dependency = canonicalize_name(requirement.name)
-            if dependency not in seen:
-                seen.add(dependency)
-                todo.append(dependency)
-    return seen
-
-
-def runtime_folder(folder: Path, root: str = PROJECT) -> Path:
-    """Fill `folder` with links to what the Lambda zip would hold: the `skill` package and
-    the top-level modules and packages of every run-time dependency; returns `folder`."""
-    import importlib.metadata as metadata
-
-    import skill
-
-    links = {"skill": Path(skill.__file__).resolve().parent}
-    for name in runtime_distributions(root):
-        distribution = metadata.distribution(name)
-        for file in distribution.files or ():
-            top = file.parts[0]
-            if top in links or top in ("..", "__pycache__") or top.endswith(
-                    (".dist-info", ".egg-info", ".pth")):
-                continue
-            links[top] = Path(distribution.locate_file(top)).resolve()
-    for top, target in links.items():
-        (folder / top).symlink_to(target)
-    return folder
-
-
-def lambda_environment(base: dict[str, str], store: str, endpoint: str | None,
-                       pycache: str | None = None, path: Path | None = None) -> dict[str, str]:
-    """Lambda's environment for both sides: a function name, the skill id, the store. Byte
-    code is kept (under `pycache`, for both sides alike), as the deployment package ships
-    it: a shell that sets PYTHONDONTWRITEBYTECODE would otherwise make every run compile
-    the skill's own modules from source while the floor's come compiled from the install."""
-    env = dict(base)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    if pycache:
-        env["PYTHONPYCACHEPREFIX"] = pycache
-    if path is not None:
-        env["PYTHONPATH"] = str(path)  # with `python -S`: the only folder beside the stdlib
+def lambda_environment(base: dict[str, str], store: str, endpoint: str | None) -> dict[str, str]:
+    """Lambda's environment for both sides: a function name, the skill id, the store, no
+    byte-code writes, and nothing from this machine's Python set-up (PYTHON* variables)."""
+    env = {k: v for k, v in base.items() if not k.startswith("PYTHON")}
     env.update({
+        "PYTHONDONTWRITEBYTECODE": "1",
         "AWS_LAMBDA_FUNCTION_NAME": "cramp-helper-bench",
         "SKILL_ID": envelopes.DEFAULT_APPLICATION_ID,
         "CRAMP_HELPER_PERSISTENCE": store,
@@ -205,8 +159,7 @@ def lambda_environment(base: dict[str, str], store: str, endpoint: str | None,
         "AWS_ACCESS_KEY_ID": "bench",
         "AWS_SECRET_ACCESS_KEY": "bench",
     })
-    for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_CONFIG_FILE",
-                 "AWS_SHARED_CREDENTIALS_FILE"):
+    for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):
         env.pop(name, None)
     env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     if endpoint:
@@ -218,11 +171,65 @@ def launch_event() -> str:
     return json.dumps(envelopes.launch_request())
 
 
-def cold_start(kind: str, env: dict[str, str], timeout_s: float = 60.0) -> float:
-    """Seconds from starting a fresh interpreter to its answer to one launch."""
+def build_floor_zip(out: Path, skill_zip: Path, python: str, python_version: str) -> Path:
+    """The hello-world zip: FLOOR_MODULE as hello_world.py and FLOOR_DISTRIBUTIONS at the
+    skill zip's versions, installed, compiled and zipped exactly as the skill's zip is."""
+    from skill.model.lambda_package import compile_byte_code, install_for_lambda, zip_folder
+
+    pins = zip_versions(skill_zip, FLOOR_DISTRIBUTIONS)
+    with tempfile.TemporaryDirectory(prefix="cramp-floor-") as tmp:
+        staging = Path(tmp) / "staging"
+        install_for_lambda(staging, [f"{name}=={version}" for name, version in pins.items()],
+                           python_version)
+        (staging / "hello_world.py").write_text(FLOOR_MODULE, encoding="utf-8")
+        compile_byte_code(python, staging)
+        return zip_folder(staging, out).path
+
+
+def zip_versions(archive: Path, names: tuple[str, ...]) -> dict[str, str]:
+    """name -> version of each distribution in a zip built by pip (its .dist-info folders).
+    ServerFailed when one is missing."""
+    import zipfile
+
+    found = {}
+    for entry in zipfile.ZipFile(archive).namelist():
+        match = re.match(r"^([^/]+)-([^-/]+)\.dist-info/METADATA$", entry)
+        if match:
+            found[match.group(1).lower().replace("_", "-")] = match.group(2)
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise ServerFailed(f"{archive} holds no {', '.join(missing)}")
+    return {name: found[name] for name in names}
+
+
+def unpack_read_only(archive: Path, folder: Path) -> Path:
+    """Unpack `archive` into `folder` and make it read-only, as Lambda's /var/task."""
+    import zipfile
+
+    folder.mkdir(parents=True)
+    zipfile.ZipFile(archive).extractall(folder)
+    _set_modes(folder, 0o555, 0o444)
+    return folder
+
+
+def _set_modes(folder: Path, directories: int, files: int) -> None:
+    for path in [*folder.rglob("*"), folder]:
+        if not path.is_symlink():
+            path.chmod(directories if path.is_dir() else files)
+
+
+def _listing(folder: Path) -> set[str]:
+    return {str(path.relative_to(folder)) for path in folder.rglob("*")}
+
+
+def cold_start(kind: str, python: str, task: Path, env: dict[str, str],
+               timeout_s: float = 60.0) -> float:
+    """Seconds from starting a fresh runtime interpreter in `task` (the unpacked zip) to
+    its answer to one launch."""
+    env = {**env, "PYTHONPATH": str(task)}  # with -S: the only folder beside the stdlib
     began = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-S", "-c", KINDS[kind], launch_event()], env=env,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    process = subprocess.Popen([python, "-S", "-c", KINDS[kind], launch_event()], env=env,
+                               cwd=task, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     try:
         line = process.stdout.readline()  # type: ignore[union-attr]
@@ -242,39 +249,68 @@ def cold_start(kind: str, env: dict[str, str], timeout_s: float = 60.0) -> float
     return answered - began
 
 
+def build_zips(folder: Path, progress: Callable[[str], None] = lambda line: None
+               ) -> dict[str, Any]:
+    """Both zips for the template's runtime, in `folder`: paths, sizes, the interpreter."""
+    from skill.model.lambda_package import (
+        LambdaPackageError, build_lambda_zip, require_runtime_python, template_runtime)
+
+    version = template_runtime()
+    try:
+        python = require_runtime_python(version)
+        progress(f"Lambda cold start: building the skill's zip and the floor's for Python "
+                 f"{version} ({python})")
+        skill = build_lambda_zip(folder / "skill.zip", python_version=version)
+        floor = build_floor_zip(folder / "floor.zip", skill.path, python, version)
+    except LambdaPackageError as exc:
+        raise ServerFailed(f"the Lambda comparison needs both zips: {exc}") from None
+    return {"python": python, "python_version": version,
+            "zips": {"skill": skill.path, "floor": floor},
+            "zip_mb": {"skill": round(skill.bytes / 1e6, 1),
+                       "floor": round(floor.stat().st_size / 1e6, 1)}}
+
+
 def measure(base_env: dict[str, str], samples: int, stores: tuple[str, ...] = STORES,
             deadline: float | None = None,
             progress: Callable[[str], None] = lambda line: None) -> dict[str, Any]:
-    """Alternating cold starts of skill and floor per store: medians and samples (ms).
-    A first, unrecorded run of each writes byte code and the content cache, as a
-    deployment package has them built in."""
-    results: dict[str, Any] = {}
+    """Alternating cold starts of skill and floor per store, from their zips as Lambda runs
+    them: medians and samples (ms), and the conditions (runtime, zip sizes)."""
     scratch = Path(tempfile.mkdtemp(prefix="cramp-bench-lambda-"))
+    tasks: dict[str, Path] = {}
     try:
-        (scratch / "pycache").mkdir()
-        (scratch / "task").mkdir()
-        task = runtime_folder(scratch / "task")
-        return _measure(base_env, samples, stores, deadline, progress,
-                        str(scratch / "pycache"), task, results)
+        built = build_zips(scratch, progress)
+        tasks = {kind: unpack_read_only(path, scratch / f"{kind}-task")
+                 for kind, path in built["zips"].items()}
+        before = {kind: _listing(task) for kind, task in tasks.items()}
+        results = _measure(base_env, samples, stores, deadline, progress, built["python"], tasks)
+        for kind, task in tasks.items():
+            if _listing(task) != before[kind]:
+                raise ServerFailed(f"the {kind}'s cold starts wrote into its code folder")
+        results["conditions"] = {
+            "python": built["python_version"], "zip_mb": built["zip_mb"],
+            "read_only": True, "dont_write_bytecode": True}
+        return results
     finally:
+        for task in tasks.values():
+            _set_modes(task, 0o755, 0o644)
         shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _measure(base_env: dict[str, str], samples: int, stores: tuple[str, ...],
-             deadline: float | None, progress: Callable[[str], None], pycache: str,
-             task: Path, results: dict[str, Any]) -> dict[str, Any]:
+             deadline: float | None, progress: Callable[[str], None], python: str,
+             tasks: dict[str, Path]) -> dict[str, Any]:
+    results: dict[str, Any] = {}
     for store in stores:
         with dynamodb_stub() as endpoint:
-            env = lambda_environment(base_env, store, endpoint if store == "dynamodb" else None,
-                                     pycache, task)
-            for kind in KINDS:
-                cold_start(kind, env)
+            env = lambda_environment(base_env, store, endpoint if store == "dynamodb" else None)
+            for kind in KINDS:  # one unrecorded start each: the OS's file cache, as Lambda's
+                cold_start(kind, python, tasks[kind], env)
             times: dict[str, list[float]] = {kind: [] for kind in KINDS}
             for index in range(samples):
                 if deadline is not None and time.monotonic() > deadline:
                     break
                 for kind in (("skill", "floor") if index % 2 == 0 else ("floor", "skill")):
-                    times[kind].append(cold_start(kind, env) * 1000)
+                    times[kind].append(cold_start(kind, python, tasks[kind], env) * 1000)
         results[store] = {
             kind: {"median_ms": statistics.median(t) if t else None,
                    "samples_ms": [round(x, 1) for x in t]}
@@ -284,3 +320,40 @@ def _measure(base_env: dict[str, str], samples: int, stores: tuple[str, ...],
             progress(f"Lambda cold start, {store} store: skill {skill:.0f} ms, "
                      f"floor {floor:.0f} ms, {skill / floor:.2f}x")
     return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Only the Lambda comparison: prints the medians per store, and the ratio."""
+    parser = argparse.ArgumentParser(prog="python -m skill.bench.lambda_cold",
+                                     description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--samples", type=int, default=15,
+                        help="cold starts per side and store (default %(default)s)")
+    parser.add_argument("--store", choices=STORES, action="append",
+                        help="only this store (repeatable; default both)")
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    args = parser.parse_args(argv)
+    try:
+        results = measure(dict(os.environ), args.samples, tuple(args.store or STORES),
+                          progress=lambda line: print(line, file=sys.stderr, flush=True))
+    except ServerFailed as exc:
+        print(f"python -m skill.bench.lambda_cold: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    load = os.getloadavg()[0]
+    conditions = results["conditions"]
+    print(f"Python {conditions['python']}, zips {conditions['zip_mb']['skill']} MB (skill) and "
+          f"{conditions['zip_mb']['floor']} MB (floor), read-only, {args.samples} alternating "
+          f"samples per side, 1-minute load average after the run {load:.2f} on "
+          f"{os.cpu_count()} cores")
+    for store in results:
+        if store == "conditions":
+            continue
+        skill, floor = (results[store][k]["median_ms"] for k in ("skill", "floor"))
+        print(f"{store}: skill {skill:.0f} ms, floor {floor:.0f} ms, {skill / floor:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -45,10 +45,12 @@ _INVOCATION_CHARS = re.compile(r"^[a-z' .]+$")
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong, and where: printed as `where: reason`."""
+    """One thing wrong, and where: printed as `where: reason`. `submission`: something only a
+    submission needs (a policy URL, the publisher), which a local package may still lack."""
 
     where: str
     reason: str
+    submission: bool = False
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
@@ -219,7 +221,7 @@ def check_manifest(manifest: Any, model_locales: Iterable[str],
     `package_dir` (a written skill package) the manifest must also be ready for submission:
     both icons in every locale, `file://assets/...` icons present in the package at the
     right size, and a privacy policy and terms of use URL in every locale."""
-    problems = smapi_problems(_without_own_interfaces(manifest), MANIFEST_CLASS, where)
+    problems = smapi_problems(_without_unmodelled_interfaces(manifest), MANIFEST_CLASS, where)
     body = manifest.get("manifest") if isinstance(manifest, dict) else None
     if not isinstance(body, dict):
         return problems + [Problem(where, "no manifest object")]
@@ -235,13 +237,23 @@ def check_manifest(manifest: Any, model_locales: Iterable[str],
     return problems
 
 
-#: Interfaces Amazon documents that the SDK's manifest classes do not know yet; checked
-#: here instead, so the shape check still reads the rest of the manifest.
-OWN_INTERFACES = frozenset({"ALEXA_PRESENTATION_APLT"})
+#: The interface types of Amazon's skill manifest schema (Skill Manifest Schema, "custom
+#: interfaces": https://developer.amazon.com/docs/alexa/smapi/skill-manifest.html), plus the
+#: ones Amazon's feature pages add to that array (APP_LINKS_V2: Alexa for Apps; CUSTOM_INTERFACE:
+#: the Gadgets Toolkit). Character displays have no type of their own: ALEXA_PRESENTATION_APL
+#: turns them on, and the request then lists Alexa.Presentation.APLT.
+MANIFEST_INTERFACE_TYPES = frozenset({
+    "ALEXA_PRESENTATION_APL", "ALEXA_PRESENTATION_HTML", "AUDIO_PLAYER",
+    "CAN_FULFILL_INTENT_REQUEST", "GADGET_CONTROLLER", "GAME_ENGINE", "RENDER_TEMPLATE",
+    "VIDEO_APP", "APP_LINKS", "APP_LINKS_V2", "CUSTOM_INTERFACE"})
+#: Schema types that ask-smapi-model's classes cannot read (their discriminator map lacks
+#: them): taken out before the classes read the rest, and checked here. They carry no
+#: field but `type`.
+UNMODELLED_INTERFACES = frozenset({"CAN_FULFILL_INTENT_REQUEST", "CUSTOM_INTERFACE"})
 VIEWPORT_KEYS = ("mode", "shape", "minWidth", "maxWidth", "minHeight", "maxHeight")
 
 
-def _without_own_interfaces(manifest: Any) -> Any:
+def _without_unmodelled_interfaces(manifest: Any) -> Any:
     try:
         custom = manifest["manifest"]["apis"]["custom"]
         declared = custom["interfaces"]
@@ -249,19 +261,32 @@ def _without_own_interfaces(manifest: Any) -> Any:
         return manifest
     if not isinstance(declared, list):
         return manifest
-    kept = [i for i in declared if not (isinstance(i, dict) and i.get("type") in OWN_INTERFACES)]
+    kept = [i for i in declared
+            if not (isinstance(i, dict) and i.get("type") in UNMODELLED_INTERFACES)]
     copy = json.loads(json.dumps(manifest))
     copy["manifest"]["apis"]["custom"]["interfaces"] = kept
     return copy
 
 
 def interface_problems(body: dict[str, Any], where: str) -> list[Problem]:
-    """The screen interfaces: APL with viewports that each give every range, minimum below
-    maximum; APLT with the clock profile."""
+    """Every interface's type is one of the schema's (MANIFEST_INTERFACE_TYPES), each at most
+    once; the unmodelled ones carry nothing but their type; APL is there, with viewports
+    that each give every range, minimum below maximum."""
     custom = (body.get("apis") or {}).get("custom") or {}
     declared = custom.get("interfaces") or []
-    by_type = {i.get("type"): i for i in declared if isinstance(i, dict)}
     problems = []
+    types = [i.get("type") if isinstance(i, dict) else None for i in declared]
+    for n, (interface, kind) in enumerate(zip(declared, types)):
+        here = f"{where}: apis.custom.interfaces[{n}]"
+        if kind not in MANIFEST_INTERFACE_TYPES:
+            problems.append(Problem(here, f"type {kind!r} is not an interface type of Amazon's "
+                                          "skill manifest schema (character displays come with "
+                                          "ALEXA_PRESENTATION_APL)"))
+        elif kind in UNMODELLED_INTERFACES and set(interface) != {"type"}:
+            problems.append(Problem(here, f"{kind} takes no field but type"))
+    problems += [Problem(where, f"apis.custom.interfaces declares {kind} twice")
+                 for kind in sorted({k for k in types if k and types.count(k) > 1})]
+    by_type = {i.get("type"): i for i in declared if isinstance(i, dict)}
     apl = by_type.get("ALEXA_PRESENTATION_APL")
     if apl is None:
         problems.append(Problem(where, "apis.custom.interfaces lacks ALEXA_PRESENTATION_APL"))
@@ -277,13 +302,6 @@ def interface_problems(body: dict[str, Any], where: str) -> list[Problem]:
             elif viewport["minWidth"] > viewport["maxWidth"] or \
                     viewport["minHeight"] > viewport["maxHeight"]:
                 problems.append(Problem(here, "a minimum is above its maximum"))
-    aplt = by_type.get("ALEXA_PRESENTATION_APLT")
-    if aplt is not None:
-        profiles = [p for v in aplt.get("supportedViewports") or []
-                    for p in (v.get("supportedProfiles") or [])]
-        if "FOUR_CHARACTER_CLOCK" not in profiles:
-            problems.append(Problem(where, "ALEXA_PRESENTATION_APLT needs the "
-                                           "FOUR_CHARACTER_CLOCK profile"))
     return problems
 
 
@@ -433,7 +451,7 @@ def submission_problems(body: dict[str, Any], package_dir: Path, where: str) -> 
             url = urls.get(key)
             if not url:
                 problems.append(Problem(here, f"privacyAndCompliance.locales.{locale}.{key} is "
-                                              f"missing (the {page} page's URL)"))
+                                              f"missing (the {page} page's URL)", True))
             elif not _is_https(url):
                 problems.append(Problem(here, f"{key} {url!r} must be an https:// address"))
     return problems

@@ -13,14 +13,17 @@ see an unchanged function as unchanged.
 
 Lambda's code folder is read-only, so Python cannot cache byte code there and would compile
 every module on each cold start (about 0.5 s of a 0.8 s start, measured on Python 3.13).
-When the runtime's Python is on this machine (`python3.13`), the zip carries byte code
-compiled by it, checked by hash rather than by time stamp, and the validated content's
-cache (skill.domain.content_cache) written by it; otherwise it ships sources only, parses
-the content at each cold start, and says so.
+So the build needs the runtime's own Python (the template's `Runtime: python3.13`), found on
+PATH (`python3.13`) or among pyenv's versions: it compiles every module of the skill and its
+dependencies (`--invalidation-mode unchecked-hash`: never checked against the sources, so
+never recompiled) and writes the validated content's cache (skill.domain.content_cache).
+Without that Python the build stops and names the two ways out: install it, or
+`--runtime X.Y` to switch the template to a Python that is here.
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,8 +34,11 @@ from pathlib import Path
 
 from skill.settings import PROJECT_ROOT
 
-#: The Lambda runtime in deploy/template.yaml (python3.13); a test keeps the two in step.
+#: The Lambda runtime when there is no deploy/template.yaml to read it from (an installed
+#: wheel); in a checkout the template's `Runtime:` line decides (`template_runtime`).
 LAMBDA_PYTHON = "3.13"
+TEMPLATE = PROJECT_ROOT / "deploy" / "template.yaml"
+_RUNTIME_LINE = re.compile(r"^(\s*Runtime:\s*)python(3\.\d+)\s*$", re.MULTILINE)
 #: The function's architecture in deploy/template.yaml is x86_64.
 LAMBDA_PLATFORM = "manylinux2014_x86_64"
 HANDLER = "skill.lambda_function.handler"
@@ -56,7 +62,7 @@ class LambdaZip:
     files: int
     bytes: int
     unpacked_bytes: int
-    #: The interpreter that compiled the byte code, or None when the zip has sources only.
+    #: The interpreter that compiled the byte code (the runtime's Python).
     compiled_with: str | None = None
 
 
@@ -85,10 +91,14 @@ def build_wheel(source: Path, out_dir: Path) -> Path:
 
 
 def build_lambda_zip(out: Path, wheel: Path | None = None,
-                     python_version: str = LAMBDA_PYTHON,
+                     python_version: str | None = None,
                      platform: str = LAMBDA_PLATFORM) -> LambdaZip:
     """Install `wheel` (built from the checkout when None) and its dependencies for the
-    Lambda platform, and zip them into `out`. Needs the package registry (pip)."""
+    Lambda platform and `python_version` (default: the template's runtime), compile them
+    with that Python, and zip them into `out`. Needs the package registry (pip). Raises
+    LambdaPackageError, before anything is built, when that Python is not on this machine."""
+    python_version = python_version or template_runtime()
+    python = require_runtime_python(python_version)
     with tempfile.TemporaryDirectory(prefix="cramp-lambda-") as tmp:
         if wheel is None:
             root = source_root()
@@ -99,42 +109,118 @@ def build_lambda_zip(out: Path, wheel: Path | None = None,
         if not wheel.is_file():
             raise LambdaPackageError(f"{wheel}: no such wheel")
         staging = Path(tmp) / "staging"
-        _pip("install", "--target", str(staging), "--platform", platform,
-             "--python-version", python_version, "--implementation", "cp",
-             "--only-binary=:all:", "--no-compile", str(wheel))
-        python = runtime_python(python_version)
-        if python is not None:
-            compile_byte_code(python, staging)
-            build_content_cache(python, staging)
+        install_for_lambda(staging, [str(wheel)], python_version, platform)
+        compile_byte_code(python, staging)
+        build_content_cache(python, staging)
         built = zip_folder(staging, out)
         return LambdaZip(built.path, built.files, built.bytes, built.unpacked_bytes, python)
 
 
+def install_for_lambda(folder: Path, requirements: list[str], python_version: str,
+                       platform: str = LAMBDA_PLATFORM) -> None:
+    """pip-install `requirements` (wheel files or `name==version`) and their dependencies
+    into `folder` as Lambda's platform and Python need them, without byte code."""
+    _pip("install", "--target", str(folder), "--platform", platform,
+         "--python-version", python_version, "--implementation", "cp",
+         "--only-binary=:all:", "--no-compile", *requirements)
+
+
+def template_runtime(template: Path = TEMPLATE) -> str:
+    """The X.Y of the template's `Runtime: pythonX.Y`; LAMBDA_PYTHON without a template."""
+    if not template.is_file():
+        return LAMBDA_PYTHON
+    found = _RUNTIME_LINE.findall(template.read_text(encoding="utf-8"))
+    if len(found) != 1:
+        raise LambdaPackageError(f"{template}: expected one `Runtime: python3.N` line, "
+                                 f"found {len(found)}")
+    return found[0][1]
+
+
+def set_template_runtime(version: str, template: Path = TEMPLATE) -> None:
+    """Rewrite the template's `Runtime:` line to python`version`."""
+    template_runtime(template)  # exactly one line to change
+    text = template.read_text(encoding="utf-8")
+    template.write_text(_RUNTIME_LINE.sub(lambda m: f"{m.group(1)}python{version}", text),
+                        encoding="utf-8")
+
+
+def require_runtime_python(version: str) -> str:
+    """The interpreter of Python `version` (X.Y) on this machine; LambdaPackageError naming
+    the two ways out when there is none."""
+    python = runtime_python(version)
+    if python is not None:
+        return python
+    present = ", ".join(sorted(v for v in _pyenv_versions() if v != version)) or "none"
+    raise LambdaPackageError(
+        f"the Lambda runtime is Python {version} (deploy/template.yaml), and no Python "
+        f"{version} is on this machine (looked on PATH for python{version} and among pyenv's "
+        f"versions): without it the zip carries no byte code and every cold start compiles "
+        f"the skill and its dependencies again on Lambda's read-only folder. Either install "
+        f"Python {version} (e.g. `pyenv install {version}`, or your system's python{version} "
+        f"package), or pass `--runtime X.Y` to switch the template's runtime to a Python that "
+        f"is here (other versions found: {present}).")
+
+
 def runtime_python(version: str) -> str | None:
-    """An interpreter of exactly this Python version (X.Y) on this machine, or None."""
+    """An interpreter of exactly this Python version (X.Y) on this machine, or None: this
+    one, `pythonX.Y` on PATH, or the newest pyenv version X.Y.*."""
     if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
         return sys.executable
-    found = shutil.which(f"python{version}")
-    if found is None:
-        return None
+    candidates = [shutil.which(f"python{version}")]
+    candidates += [str(path) for _, path in sorted(
+        ((tuple(int(p) for p in name.split(".") if p.isdigit()), python)
+         for name, python in _pyenv_pythons().items() if _minor(name) == version),
+        reverse=True)]
+    for found in candidates:
+        if found and _reports_version(found, version):
+            return found
+    return None
+
+
+def _pyenv_pythons() -> dict[str, Path]:
+    """pyenv's installed versions (name -> its pythonX.Y), from PYENV_ROOT or ~/.pyenv."""
+    root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+    if not root.is_dir():
+        return {}
+    found = {}
+    for folder in root.iterdir():
+        minor = _minor(folder.name)
+        python = folder / "bin" / f"python{minor}"
+        if minor and python.is_file():
+            found[folder.name] = python
+    return found
+
+
+def _pyenv_versions() -> set[str]:
+    return {_minor(name) for name in _pyenv_pythons()}
+
+
+def _minor(name: str) -> str:
+    """'3.13.0' -> '3.13'; '' for names that are not CPython X.Y.Z (pypy3.10-7.3, ...)."""
+    match = re.fullmatch(r"(3\.\d+)\.\d+", name)
+    return match.group(1) if match else ""
+
+
+def _reports_version(python: str, version: str) -> bool:
     try:
-        done = subprocess.run([found, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        done = subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
                               capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
-        return None
-    return found if done.returncode == 0 and done.stdout.strip() == version else None
+        return False
+    return done.returncode == 0 and done.stdout.strip() == version
 
 
 def compile_byte_code(python: str, folder: Path) -> None:
-    """Compile every module under `folder` with `python`, validated by source hash (the
-    zip's time stamps are fixed, and Lambda's copy never changes)."""
+    """Compile every module under `folder` with `python`, marked unchecked-hash: the import
+    system never compares it with the source, so nothing is ever recompiled (Lambda's copy
+    never changes, and the zip's time stamps are fixed). Raises LambdaPackageError when any
+    module does not compile for that Python: it would fail at import on Lambda too."""
     done = subprocess.run([python, "-W", "ignore", "-m", "compileall", "-q", "-j", "0",
                            "--invalidation-mode", "unchecked-hash", str(folder)],
                           capture_output=True, text=True, timeout=900)
-    # A dependency may ship a file meant for another Python (compileall then exits 1):
-    # that module simply compiles at import, as it would without byte code.
-    if done.returncode not in (0, 1):
-        raise LambdaPackageError(f"compiling byte code failed: {done.stderr.strip()[-500:]}")
+    if done.returncode != 0:
+        tail = (done.stdout + done.stderr).strip()[-1500:]
+        raise LambdaPackageError(f"compiling byte code with {python} failed:\n{tail}")
 
 
 def build_content_cache(python: str, folder: Path) -> Path:

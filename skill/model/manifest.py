@@ -62,17 +62,16 @@ APL_VIEWPORTS: tuple[dict[str, Any], ...] = (
     {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 1280, "maxWidth": 1920,
      "minHeight": 600, "maxHeight": 1279},
 )
-#: The LED display of the Echo Dot with clock (the countdown's seconds).
-APLT_VIEWPORTS: tuple[dict[str, Any], ...] = (
-    {"id": "main", "supportedProfiles": ["FOUR_CHARACTER_CLOCK"]},
-)
-
-
 def interfaces() -> list[dict[str, Any]]:
-    """The display interfaces the skill uses when a device has them (cards stay too)."""
+    """The display interfaces the skill uses when a device has them (cards stay too).
+
+    One interface, ALEXA_PRESENTATION_APL, covers screens and character displays alike:
+    Amazon turns the Echo Dot with clock's LED display on through it, and such a device then
+    lists `Alexa.Presentation.APLT` in the request's supportedInterfaces (Amazon's "Add APL
+    Support to Your Skill": the APL interface is required for devices with screens and
+    devices with character displays). The manifest has no APLT interface type."""
     return [
         {"type": "ALEXA_PRESENTATION_APL", "supportedViewports": [dict(v) for v in APL_VIEWPORTS]},
-        {"type": "ALEXA_PRESENTATION_APLT", "supportedViewports": [dict(v) for v in APLT_VIEWPORTS]},
     ]
 
 

@@ -10,6 +10,7 @@ The ASK CLI uploads the icons because skill.json names them as `file://assets/..
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,35 @@ ASK_RESOURCES = {
 
 
 class PackageError(ValueError):
-    """The endpoint or a policy URL given to `write_package` cannot be used."""
+    """The endpoint or a policy URL given to `write_package` cannot be used, or a submission
+    package lacks the publisher or the contact."""
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def publisher_problems(settings: Settings, where: str = "settings") -> list[Problem]:
+    """What the policy pages need to name who publishes the skill: CRAMP_HELPER_PUBLISHER (a
+    name) and CRAMP_HELPER_CONTACT (an email address or an https:// URL). Submission
+    problems: a local package may lack them."""
+    problems = []
+    if not settings.publisher:
+        problems.append(Problem(where, "CRAMP_HELPER_PUBLISHER is not set: the privacy and "
+                                       "terms pages must name who publishes the skill", True))
+    if not settings.contact:
+        problems.append(Problem(where, "CRAMP_HELPER_CONTACT is not set: the privacy and "
+                                       "terms pages must say how to reach the publisher "
+                                       "(an email address or an https:// URL)", True))
+    elif not (_EMAIL.match(settings.contact) or is_https_url(settings.contact)):
+        problems.append(Problem(where, f"CRAMP_HELPER_CONTACT {settings.contact!r} must be an "
+                                       "email address or an https:// URL", True))
+    return problems
+
+
+def is_submission(endpoint: str | None, privacy_url: str | None, terms_url: str | None) -> bool:
+    """A package given an endpoint or a policy URL is meant for Amazon; one without any is a
+    local package (to try the model, the screens, the console's JSON editor)."""
+    return bool(endpoint or privacy_url or terms_url)
 
 
 @dataclass
@@ -62,6 +91,12 @@ def write_package(out: Path, endpoint: str | None = None,
     to the web host's /privacy and /terms beside an HTTPS endpoint, and are required with a
     Lambda endpoint. Raises PackageError for an unusable endpoint or URL."""
     settings = settings or Settings()
+    if is_submission(endpoint, privacy_url, terms_url):
+        missing = publisher_problems(settings)
+        if missing:
+            raise PackageError("a package with an endpoint or policy URLs is meant for "
+                               "submission, and its policy pages must name the publisher: "
+                               + "; ".join(p.reason for p in missing))
     privacy_url, terms_url = policy_urls(endpoint, privacy_url, terms_url)
     models = generate_locale_models(settings)
     manifest = build_manifest(endpoint, ssl_certificate_type, tuple(models), settings=settings,
@@ -84,10 +119,26 @@ def write_package(out: Path, endpoint: str | None = None,
         config = json.loads(json.dumps(ASK_RESOURCES))
         config["profiles"]["default"]["skillMetadata"]["src"] = f"./{out.name}"
         result.files.append(_write(resources, json.dumps(config, indent=2) + "\n"))
-    if not endpoint:
-        result.notes.append("no endpoint in skill.json: pass --endpoint https://... or a Lambda "
-                            "function ARN before `ask deploy`, or set it in the developer console")
     return result
+
+
+def submission_needs(settings: Settings, endpoint: str | None, privacy_url: str | None,
+                     terms_url: str | None) -> list[str]:
+    """What a package written with these inputs still needs before it can be submitted, one
+    line each (empty when nothing is missing)."""
+    privacy_url, terms_url = policy_urls(endpoint, privacy_url, terms_url)
+    needs = []
+    if not endpoint:
+        needs.append("an endpoint: ENDPOINT=https://host/alexa or a Lambda function ARN "
+                     "(--endpoint), or set it in the developer console")
+    if not privacy_url:
+        needs.append("a privacy policy URL in every locale: PRIVACY_URL=https://... "
+                     "(--privacy-url; defaults to /privacy beside an HTTPS endpoint)")
+    if not terms_url:
+        needs.append("a terms of use URL in every locale: TERMS_URL=https://... "
+                     "(--terms-url; defaults to /terms beside an HTTPS endpoint)")
+    needs += [p.reason for p in publisher_problems(settings)]
+    return needs
 
 
 def policy_urls(endpoint: str | None, privacy_url: str | None,
@@ -116,8 +167,11 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def check_package(package_dir: Path, handled_intents: frozenset[str] | None) -> list[Problem]:
-    """Check a written skill package: every locale's model and the manifest."""
+def check_package(package_dir: Path, handled_intents: frozenset[str] | None,
+                  settings: Settings | None = None) -> list[Problem]:
+    """Check a written skill package: every locale's model and the manifest, and (with
+    `settings`) the publisher and contact its policy pages name. Problems a local package
+    may still have are marked `submission`."""
     manifest_path = package_dir / "skill.json"
     models: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -135,8 +189,11 @@ def check_package(package_dir: Path, handled_intents: frozenset[str] | None) -> 
     if problem:
         return problems + [problem]
     any_model = next(iter(models.values()), None)
-    return problems + check_manifest(manifest, models.keys(), any_model, where=str(manifest_path),
-                                     package_dir=package_dir)
+    problems += check_manifest(manifest, models.keys(), any_model, where=str(manifest_path),
+                               package_dir=package_dir)
+    if settings is not None:
+        problems += publisher_problems(settings)
+    return problems
 
 
 def _read_json(path: Path) -> tuple[Any, Problem | None]:
