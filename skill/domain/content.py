@@ -524,6 +524,9 @@ class ContentIndex(Struct, frozen=True):
     #: The same for a SIGN slot's own words: every phrase, the everyday ones too.
     slot_phrase_order: tuple[tuple[tuple[str, ...], Sign], ...]
     slot_phrase_starts: dict[str, tuple[int, ...]]
+    #: The everyday words alone (normalised) -> their sign: they count only as the whole
+    #: symptom ("a bit warm"), never inside other words ("warm and cosy in bed").
+    loose_phrases: dict[str, Sign]
     #: Sign ids named together -> the sign they mean (content/red_flags.toml combinations).
     combinations: tuple[tuple[frozenset[str], Sign], ...]
     sign_answers: dict[str, SignAnswer]
@@ -609,6 +612,8 @@ def build_index(muscles: MusclesFile, relief: ReliefFile, serious: SeriousFile,
         sign_phrase_starts=_starts(order),
         slot_phrase_order=(slot_order := _longest_first(sign_phrases)),
         slot_phrase_starts=_starts(slot_order),
+        loose_phrases={_normalise(phrase): sign for sign in red_flags.sign
+                       for phrase in sign.loose},
         combinations=tuple((frozenset(c.signs), signs[c.becomes])
                            for c in red_flags.combination
                            if c.becomes in signs and set(c.signs) <= set(signs)),

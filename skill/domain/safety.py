@@ -101,6 +101,33 @@ def unsure(text: str | None) -> bool:
                for i in range(len(heard) - len(p) + 1))
 
 
+#: Small words around an everyday sign word that still leave it the whole symptom ("it's a
+#: bit warm", "gone really cold"): "warm and cosy in bed" is more than the symptom.
+LOOSE_FILLERS = frozenset({"a", "an", "the", "bit", "little", "really", "very", "so", "quite",
+                           "all", "gone", "going", "it's", "it", "is", "feels", "feel", "looks",
+                           "look", "my", "kind", "of", "kinda", "sort", "now", "too", "got",
+                           "getting", "turned", "turning", "went", "has", "have", "i've",
+                           "i'm", "i", "am", "me", "and", "just", "bit", "lot", "more"})
+
+
+def whole_symptom(text: str | None, table: Mapping[str, Sign]) -> Sign | None:
+    """The sign that the words are as a whole, small words aside ("it's a bit warm":
+    warmth), or None. `table` maps normalised phrases to signs (the everyday words too)."""
+    kept = [w for w in words(text) if w not in LOOSE_FILLERS]
+    return table.get(" ".join(kept)) if kept else None
+
+
+def slot_signs(text: str | None, phrases: Sequence[tuple[tuple[str, ...], Sign]],
+               starts: Mapping[str, Sequence[int]], table: Mapping[str, Sign]) -> list[Sign]:
+    """Signs in a SIGN slot's words: every phrase found inside them, else the sign the
+    words are as a whole (an everyday word counts only so: "my foot is cold")."""
+    found = signs_in(text, phrases, starts)
+    if found:
+        return found
+    whole = whole_symptom(text, table)
+    return [whole] if whole else []
+
+
 def cramp_too_long(seconds: float | None, limit_minutes: int | None) -> bool:
     """Whether a cramp that has lasted `seconds` has reached the emergency limit."""
     if seconds is None or limit_minutes is None:

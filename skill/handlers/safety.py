@@ -97,7 +97,7 @@ def signs_named(handler_input: HandlerInput, content: Content) -> list[Sign]:
         heard_words += words(text)
         if name == "sign":
             sign, _unknown = slots.sign(handler_input, content)
-            found += signs_in(text, index.slot_phrase_order, index.slot_phrase_starts) \
+            found += signs_in(text, index.sign_phrase_order, index.sign_phrase_starts) \
                 or ([sign] if sign else [])
         else:
             found += signs_in(text, index.sign_phrase_order, index.sign_phrase_starts)

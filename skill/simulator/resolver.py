@@ -134,7 +134,7 @@ class Resolution:
 
 
 #: Hesitation sounds: a device's speech recognition leaves them out of what it hears.
-HESITATIONS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "uhm", "hmm", "mm"})
+HESITATIONS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "uhm", "hmm", "mm", "oh", "ah"})
 
 
 def normalize(text: str) -> str:
@@ -196,6 +196,10 @@ class Resolver:
             own = content_words(stems(re.sub(r"\{\w+\}", " ", template.sample).split()))
             self.intent_words[template.intent] = self.intent_words.get(template.intent, frozenset()) | own
         self.sample_words = frozenset().union(*self.intent_words.values())
+        #: Words the samples of other intents use outside any slot ("cold" in "cold or
+        #: heat"): too weak, alone, for a symptom to be spotted by.
+        self.other_words = frozenset().union(*(words for intent, words in self.intent_words.items()
+                                               if not self._symptom_intent(intent)))
         self.shown_values = _shown_values(language["intents"])
         self.value_words = {slot_type: content_words(stems(" ".join(index).split()))
                             for slot_type, index in self.entities.items()}
@@ -402,6 +406,10 @@ class Resolver:
             # no warmth (an intent may carry the SIGN slot in other samples).
             if slot_type == SYMPTOM_TYPE and name not in best.slot_order:
                 continue
+            if slot_type == SYMPTOM_TYPE:
+                span = self._sign_span(text)
+                if span is not None:
+                    found[SYMPTOM_TYPE] = span
             if slot_type in found:
                 slot = self.resolve_slot(name, slot_type, found[slot_type])
                 if slot is not None:
@@ -416,11 +424,10 @@ class Resolver:
         slot is heard, at a lower bar (`SPOTTED_SIGN_THRESHOLD`). A single word the samples
         also use outside any slot ("cold" in "something cold") is too weak to spot."""
         typed, found = self._typed_tokens(text)
-        value = found.get(SYMPTOM_TYPE)
+        value = self._sign_span(text)
         if value is None:
             return None
-        if len(value.split()) == 1 and content_words(stems([value])) <= self.sample_words:
-            return None
+        found[SYMPTOM_TYPE] = value
         tokens = stems(typed)
         words = content_words(tokens)
         negated = _negated(typed)
@@ -436,7 +443,8 @@ class Resolver:
             score = (max(order, overlap), min(order, overlap))
             if score > best_score:
                 best_score, best = score, template
-        if best is None or best_score[0] < SPOTTED_SIGN_THRESHOLD:
+        bar = SPOTTED_SIGN_THRESHOLD if len(value.split()) == 1 else 0.0
+        if best is None or best_score[0] < bar:
             return None
         slots = {}
         types = self.intent_slots[best.intent]
@@ -447,6 +455,23 @@ class Resolver:
                     slots[name] = slot
         return Resolution("IntentRequest", best.intent, slots, method="spotted",
                           confidence=round(best_score[0], 2), matched=best.sample)
+
+    def _sign_span(self, text: str) -> str | None:
+        """The words from the first listed symptom said to the last ("slipped getting out
+        of bed and now i can't put any weight on that leg"), as a device's slot would take
+        them; None when no symptom is said, or only one word the other intents' samples use."""
+        words = text.split()
+        spans = []
+        for phrase in self.entities.get(SYMPTOM_TYPE, {}):
+            target = phrase.split()
+            if len(target) == 1 and content_words(stems(target)) <= self.other_words:
+                continue
+            start = _find_span(words, target)
+            if start is not None:
+                spans.append((start, start + len(target)))
+        if not spans:
+            return None
+        return " ".join(words[min(a for a, _ in spans):max(b for _, b in spans)])
 
     def _symptom_intent(self, intent: str) -> bool:
         """An intent whose every slot is a symptom or a muscle: what a spotted symptom is
