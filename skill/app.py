@@ -126,10 +126,11 @@ class AlexaWebhook:
         self.verifiers = list(verifiers)
         self._max_body_bytes = max_body_bytes
         self._prechecks = [v for v in self.verifiers if isinstance(v, AlexaSignatureVerifier)]
+        self._cheap = [v for v in self.verifiers if not isinstance(v, AlexaSignatureVerifier)]
 
     def handle_http(self) -> Response:
         started = time.perf_counter()
-        summary: dict[str, Any] = {"type": None, "intent": None, "user": None}
+        summary: dict[str, Any] = {"type": None, "topic": None, "user": None}
         try:
             if request.mimetype != "application/json":
                 raise BadRequest(415, "content type must be application/json")
@@ -137,11 +138,13 @@ class AlexaWebhook:
             prechecked = {id(verifier): _verification(verifier.precheck, request.headers)
                           for verifier in self._prechecks}
             body_text, envelope = self._parse(raw, summary)
-            for verifier in self.verifiers:
-                if id(verifier) in prechecked:  # its cheap part is done: not twice
-                    _verification(verifier.verify_prechecked, prechecked[id(verifier)], body_text)
-                else:
-                    _verification(verifier.verify, request.headers, body_text, envelope)
+            # The checks that cost nothing (timestamp, skill id) before the signature's,
+            # which may download a certificate chain: a stale or foreign request never
+            # spends the download budget.
+            for verifier in self._cheap:
+                _verification(verifier.verify, request.headers, body_text, envelope)
+            for verifier in self._prechecks:  # their cheap part is done: not twice
+                _verification(verifier.verify_prechecked, prechecked[id(verifier)], body_text)
             payload = self._dispatch(_sdk_body(body_text, envelope), envelope)
             status, outcome = 200, "ok"
             response = jsonify(payload)
@@ -246,8 +249,30 @@ def _looks_like_envelope(envelope: Any) -> bool:
     return True
 
 
+#: The request log's coarse word for an intent, in place of its name: a line that ties
+#: requests to one user (the tag) must not say "pregnancy" or "medication". Health
+#: questions of every kind are one word, "referral"; an intent not listed is "other".
+LOG_TOPICS: dict[str, str] = {
+    **dict.fromkeys(("IsItSeriousIntent", "SymptomIntent", "SignAbsentIntent",
+                     "CrampDurationIntent", "PregnancyIntent", "MedicationIntent",
+                     "PainReliefIntent"), "referral"),
+    **dict.fromkeys(("ReliefStepsIntent", "StretchTimerIntent", "HoldLengthIntent",
+                     "HeatOrColdIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent",
+                     "AMAZON.PauseIntent", "AMAZON.ResumeIntent", "AMAZON.StartOverIntent"),
+                    "relief"),
+    **dict.fromkeys(("QuietVoiceIntent", "NormalVoiceIntent", "SetHoldTimeIntent",
+                     "ForgetSettingsIntent"), "setting"),
+    **dict.fromkeys(("PreventionIntent", "CausesIntent", "SourcesIntent"), "information"),
+    **dict.fromkeys(("AMAZON.YesIntent", "AMAZON.NoIntent", "NotSureIntent"), "answer"),
+    **dict.fromkeys(("AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",
+                     "AMAZON.FallbackIntent", "AMAZON.NavigateHomeIntent",
+                     "AMAZON.RepeatIntent", "GoodbyeIntent"), "navigation"),
+}
+
+
 def summarize(envelope: Any, summary: dict[str, Any]) -> None:
-    """Pick the loggable facts out of a parsed body: types and names, never contents."""
+    """Pick the loggable facts out of a parsed body: the request type, a coarse topic
+    word for an intent (`LOG_TOPICS`, never its name or slots), the user's daily tag."""
     if not isinstance(envelope, dict):
         return
     req = envelope.get("request")
@@ -255,7 +280,8 @@ def summarize(envelope: Any, summary: dict[str, Any]) -> None:
         summary["type"] = _short(req.get("type"))
         intent = req.get("intent")
         if isinstance(intent, dict):
-            summary["intent"] = _short(intent.get("name"))
+            name = intent.get("name")
+            summary["topic"] = LOG_TOPICS.get(name, "other") if isinstance(name, str) else "other"
     summary["user"] = user_tag(_user_id(envelope))
 
 
@@ -272,25 +298,43 @@ def _user_id(envelope: dict) -> str | None:
 
 # The key of the log's user tags. Without CRAMP_HELPER_LOG_KEY it is random per process:
 # tags then agree within one server run (waitress: one process) and cannot be matched
-# against a user id by anyone who holds the id but not the key.
+# against a user id by anyone who holds the id but not the key. With a key, tags agree
+# across processes and restarts, but only for one UTC day (see `user_tag`).
 _log_key: bytes = secrets.token_bytes(32)
+#: (UTC day number, that day's key), derived once a day.
+_day_key: tuple[int, bytes] = (-1, b"")
 
 
 def set_log_key(key: str | bytes | None) -> None:
     """Use `key` (CRAMP_HELPER_LOG_KEY) for user tags; None keeps this process's random key."""
-    global _log_key
+    global _log_key, _day_key
     if key:
         _log_key = key.encode("utf-8") if isinstance(key, str) else key
+        _day_key = (-1, b"")
+
+
+def _key_of_today() -> bytes:
+    """HMAC-SHA256(log key, "YYYY-MM-DD" in UTC), computed on the first request of a day."""
+    global _day_key
+    day = int(time.time() // 86400)
+    cached_day, key = _day_key
+    if cached_day != day:
+        date = time.strftime("%Y-%m-%d", time.gmtime(day * 86400)).encode("ascii")
+        key = hmac.new(_log_key, date, hashlib.sha256).digest()
+        _day_key = (day, key)
+    return key
 
 
 def user_tag(user_id: str | None) -> str | None:
-    """A short, stable, keyed one-way tag for a user id (HMAC-SHA256, 40 bits): enough to
-    follow one user through the logs of one server run, useless without the key."""
+    """A short keyed one-way tag for a user id (keyed BLAKE2b, a MAC in one C call, under
+    the day's key; 40 bits):
+    enough to follow one user through one day's logs, useless without the key, and a
+    different tag the next UTC day, so the log holds no lasting per-user history."""
     if not user_id:
         return None
     # surrogatepass: JSON may carry a lone surrogate (\ud800), which strict UTF-8 refuses.
     message = user_id.encode("utf-8", "surrogatepass")
-    return "u:" + hmac.new(_log_key, message, hashlib.sha256).hexdigest()[:10]
+    return "u:" + hashlib.blake2b(message, key=_key_of_today(), digest_size=5).hexdigest()
 
 
 def _short(value: Any, limit: int = 64) -> str | None:
@@ -317,7 +361,7 @@ def log_request(summary: dict[str, Any], status: int, outcome: str, started: flo
     log.info(json.dumps({
         "event": "alexa_request",
         "type": summary.get("type"),
-        "intent": summary.get("intent"),
+        "topic": summary.get("topic"),
         "user": summary.get("user"),
         "status": status,
         "outcome": outcome,

@@ -2,14 +2,20 @@
 
 Three stores, chosen by `Settings.persistence` (CRAMP_HELPER_PERSISTENCE):
 
-* ``sqlite`` (default): one embedded file, WAL mode, safe with several gunicorn workers.
+* ``sqlite`` (default): one embedded file, WAL mode, safe with several server processes.
 * ``dynamodb``: the official ask-sdk-dynamodb-persistence-adapter, for several machines.
 * ``memory``: a dict, for tests and throwaway local runs.
 
+Besides ask-sdk's whole-record `save_attributes`, every store has `update_attributes`,
+which writes only the preferences that changed (None removes one): two devices of one
+user, each with its own session copy, then never overwrite each other's change
+(alexa-skills-kit-sdk-for-nodejs#126). The skill writes through it alone.
+
 `build_persistence_adapter` wraps every store twice: `PreferencesOnlyAdapter` keeps the
 allow-list at the storage boundary (nothing but preference keys is read or written), and
-`FaultTolerantAdapter` turns any store failure into defaults plus a warning, so a request
-never fails because of persistence.
+`FaultTolerantAdapter` turns a failed read into defaults and a failed change into
+`PreferencesNotSaved` (logged once, here), so a request never fails because of
+persistence and never claims a save that did not happen.
 """
 from __future__ import annotations
 
@@ -17,16 +23,17 @@ import json
 import logging
 import os
 import re
+import stat
 import threading
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Mapping, TypeVar
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill.preferences import sanitize_attributes
+from skill.preferences import PREFERENCE_KEYS, PreferenceChanges, sanitize_attributes
 
 if TYPE_CHECKING:
     import sqlite3
@@ -42,6 +49,22 @@ Attributes = dict[str, Any]
 
 #: Used when neither AWS_REGION nor AWS_DEFAULT_REGION is set.
 DEFAULT_AWS_REGION = "us-east-1"
+
+
+class PreferencesNotSaved(PersistenceException):
+    """A change could not be written (already logged by `FaultTolerantAdapter`): the skill
+    says so and uses the change for this session only."""
+
+
+def merged(record: Mapping[str, Any], changes: Mapping[str, Any]) -> Attributes:
+    """`record` with `changes` applied: a None value removes its key."""
+    result = dict(record)
+    for key, value in changes.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = value
+    return result
 
 
 def user_id_key(request_envelope: "RequestEnvelope") -> str:
@@ -76,10 +99,22 @@ class MemoryPersistenceAdapter(AbstractPersistenceAdapter):
         return json.loads(text) if text is not None else {}
 
     def save_attributes(self, request_envelope: "RequestEnvelope", attributes: Attributes) -> None:
+        if isinstance(attributes, PreferenceChanges):  # some keys only, even unwrapped
+            self.update_attributes(request_envelope, attributes)
+            return
         text = _to_json(attributes)
         key = self._keygen(request_envelope)
         with self._lock:
             self._records[key] = text
+
+    def update_attributes(self, request_envelope: "RequestEnvelope",
+                          changes: Mapping[str, Any]) -> None:
+        """Apply `changes` to the stored record (None removes a key), under the lock."""
+        key = self._keygen(request_envelope)
+        with self._lock:
+            text = self._records.get(key)
+            record = json.loads(text) if text is not None else {}
+            self._records[key] = _to_json(merged(record, changes))
 
     def delete_attributes(self, request_envelope: "RequestEnvelope") -> None:
         key = self._keygen(request_envelope)
@@ -100,7 +135,17 @@ INSERT INTO preferences (user_id, attributes, updated_at) VALUES (?, ?, ?)
 ON CONFLICT (user_id) DO UPDATE SET attributes = excluded.attributes,
                                     updated_at = excluded.updated_at
 """
+# One statement, so atomic: the changed keys are merged into the stored JSON object by
+# SQLite's json_patch (RFC 7396: a null removes its key), whatever else wrote meanwhile.
+_PATCH = """
+INSERT INTO preferences (user_id, attributes, updated_at)
+VALUES (:user, json_patch('{}', :patch), :now)
+ON CONFLICT (user_id) DO UPDATE SET attributes = json_patch(preferences.attributes, :patch),
+                                    updated_at = :now
+"""
 _DELETE = "DELETE FROM preferences WHERE user_id = ?"
+#: A healthy WAL-mode database file holds at least its header page: shorter means truncated.
+_MIN_DATABASE_BYTES = 512
 
 # Connections inherited through fork() must be neither used nor closed by the child
 # (closing could checkpoint or unlock on the parent's behalf): keep them referenced here.
@@ -118,6 +163,18 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
     microseconds; WAL lets readers run beside the writer; a busy writer waits up to
     `busy_timeout_s` and is retried a few times, all well inside Alexa's 8-second answer
     window.
+
+    Several processes: SQLite's locks are POSIX locks, which a process loses on a file
+    as soon as it closes *any* descriptor on it ("How To Corrupt An SQLite Database File",
+    2.2). Then another program's connection (a backup, the sqlite3 tool) believes it is
+    the last one, checkpoints and deletes the WAL, and the servers go on writing into the
+    deleted file. So the store opens the file itself only to create and secure it, before
+    the first connection on it, once; later connections are SQLite's alone.
+
+    Faults: before every operation the path is looked at (one lstat, no descriptor). A
+    file that was deleted (or its folder), replaced by another file, or truncated is
+    noticed there: the idle connections are closed, ones in use are closed when handed
+    back, and the next connection recreates or reopens the file.
     """
 
     #: Idle connections kept per process (more are opened when more threads need one).
@@ -135,9 +192,14 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
         self._busy_timeout_s = busy_timeout_s
         self._attempts = max(1, attempts)
         self._keygen = keygen
-        self._pool: list[sqlite3.Connection] = []
+        self._pool: list[tuple[int, sqlite3.Connection]] = []
         self._pool_pid = os.getpid()
         self._pool_lock = threading.Lock()
+        #: (device, inode) of the file this process's connections use; None until the
+        #: file is secured (and again after it went away).
+        self._file: tuple[int, int] | None = None
+        #: Bumped when the file changed under us: older connections are not reused.
+        self._generation = 0
 
     # AbstractPersistenceAdapter
 
@@ -155,9 +217,20 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
         return attributes
 
     def save_attributes(self, request_envelope: "RequestEnvelope", attributes: Attributes) -> None:
+        if isinstance(attributes, PreferenceChanges):  # some keys only, even unwrapped
+            self.update_attributes(request_envelope, attributes)
+            return
         text = _to_json(attributes)
         key = self._keygen(request_envelope)
         self._run("write", lambda db: db.execute(_UPSERT, (key, text, int(time.time()))))
+
+    def update_attributes(self, request_envelope: "RequestEnvelope",
+                          changes: Mapping[str, Any]) -> None:
+        """Merge `changes` into the stored record in one statement (None removes a key)."""
+        patch = _to_json(dict(changes))
+        key = self._keygen(request_envelope)
+        self._run("write", lambda db: db.execute(
+            _PATCH, {"user": key, "patch": patch, "now": int(time.time())}))
 
     def delete_attributes(self, request_envelope: "RequestEnvelope") -> None:
         """Delete the user's record, then checkpoint and truncate the WAL so the user id
@@ -169,40 +242,80 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
 
     # Connections
 
-    def _acquire(self) -> sqlite3.Connection:
-        """An idle connection of this process, or a new one."""
+    def _acquire(self) -> tuple[int, sqlite3.Connection]:
+        """An idle connection of this process (with its generation), or a new one."""
         with self._pool_lock:
             if self._pool_pid != os.getpid():  # forked: the parent's connections stay its own
-                _inherited_connections.extend(self._pool)
+                _inherited_connections.extend(db for _, db in self._pool)
                 self._pool, self._pool_pid = [], os.getpid()
+            self._notice_file_changes()
+            generation = self._generation
             if self._pool:
                 return self._pool.pop()
-        return self._open()
+        return generation, self._open()
 
-    def _release(self, db: sqlite3.Connection) -> None:
-        """Hand a healthy connection back (closed when the pool is full)."""
+    def _notice_file_changes(self) -> None:
+        """Called with the pool lock held: if the file our connections use is gone,
+        another file, or truncated, drop them so the next connection starts afresh."""
+        if self._file is None:
+            return
+        try:
+            found = os.lstat(self.path)
+        except OSError:
+            what = "deleted (or its folder)"
+        else:
+            if stat.S_ISLNK(found.st_mode) or (found.st_dev, found.st_ino) != self._file:
+                what = "replaced by another file"
+            elif found.st_size < _MIN_DATABASE_BYTES:
+                what = "truncated"
+            else:
+                return
+        log.warning("the preferences file was %s while in use; opening it afresh", what)
+        idle, self._pool = self._pool, []
+        for _, db in idle:
+            self._close(db)
+        self._generation += 1
+        if what != "truncated":  # the same file: already secured, and not to be opened here
+            self._file = None
+
+    def _release(self, generation: int, db: sqlite3.Connection) -> None:
+        """Hand a healthy connection back (closed when the pool is full or the file it
+        was opened on has since changed)."""
         with self._pool_lock:
-            if self._pool_pid == os.getpid() and len(self._pool) < self.POOL_SIZE:
-                self._pool.append(db)
+            if (self._pool_pid == os.getpid() and generation == self._generation
+                    and len(self._pool) < self.POOL_SIZE):
+                self._pool.append((generation, db))
                 return
         self._close(db)
 
+    def _secure_file(self) -> tuple[int, int]:
+        """Create the folders and the file if needed, privately, once per file identity:
+        the only descriptor the store itself ever opens on it (see the class doc)."""
+        with self._pool_lock:
+            if self._file is None:
+                _make_private_folders(self.path.parent)
+                self._file = _create_private_file(self.path)
+            return self._file
+
     def _open(self) -> sqlite3.Connection:
-        """Create the file (and its folders) if needed, switch to WAL, ensure the table.
+        """A new connection: switch to WAL, ensure the table.
 
         Only the server's user may read the store: missing folders are made 0700 and the
         file 0600 (SQLite gives its -wal and -shm files the same mode). A symlink at the
         path is refused, so the store cannot be pointed at another file."""
         import sqlite3  # here: the memory and DynamoDB stores (Lambda) never load it
 
-        _make_private_folders(self.path.parent)
-        inode = _create_private_file(self.path)
+        inode = self._secure_file()
         # Used by one thread at a time (taken from the pool, then handed back), but not
         # always by the thread that opened it.
         db = sqlite3.connect(self.path, timeout=self._busy_timeout_s, isolation_level=None,
                              check_same_thread=False)
         try:
+            if self.path.is_symlink():
+                refuse_symlink(self.path)
             if _inode(self.path) != inode:  # swapped between the check and the open
+                with self._pool_lock:
+                    self._file = None
                 raise PersistenceException("the preferences file changed while opening it")
             db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_s * 1000)}")
             db.execute("PRAGMA journal_mode = WAL")
@@ -230,13 +343,14 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
 
         for attempt in range(1, self._attempts + 1):
             db = None
+            generation = -1
             try:
-                db = self._acquire()
+                generation, db = self._acquire()
                 result = operation(db)
             except sqlite3.OperationalError as exc:
                 if db is not None:
                     if _is_busy(exc):
-                        self._release(db)
+                        self._release(generation, db)
                     else:
                         self._close(db)
                 if _is_busy(exc) and attempt < self._attempts:
@@ -254,7 +368,7 @@ class SqlitePersistenceAdapter(AbstractPersistenceAdapter):
                 if db is not None:
                     self._close(db)
                 raise
-            self._release(db)
+            self._release(generation, db)
             return result
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -312,8 +426,20 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
 # --- DynamoDB ---------------------------------------------------------------------------
 
 
+#: botocore's timeouts for DynamoDB (seconds) and its attempts per call (the first one
+#: included). A call that hangs costs at most about 2 x (1 + 1) s plus one short back-off,
+#: and after it `FaultTolerantAdapter` skips the store for `DYNAMODB_PAUSE_S`: a first
+#: launch against a store that never answers takes under 5 s of the template's 7 s Lambda
+#: timeout (tests/test_persistence_dynamodb.py measures it).
+DYNAMODB_CONNECT_TIMEOUT_S = 1.0
+DYNAMODB_READ_TIMEOUT_S = 1.0
+DYNAMODB_ATTEMPTS = 2
+DYNAMODB_PAUSE_S = 30.0
+
+
 def build_dynamodb_adapter(settings: "Settings", *, create_table: bool = False) -> AbstractPersistenceAdapter:
-    """The official DynamoDB adapter, with our own boto3 resource (endpoint, short timeouts).
+    """The official DynamoDB adapter, with our own boto3 resource (endpoint, short timeouts)
+    and per-preference writes (`UpdateItem`).
 
     Imported here, not at module level: `ask_sdk_dynamodb.adapter` calls
     `boto3.resource("dynamodb")` while being imported, which fails without a region.
@@ -322,7 +448,6 @@ def build_dynamodb_adapter(settings: "Settings", *, create_table: bool = False) 
     os.environ.setdefault("AWS_DEFAULT_REGION", region)
 
     import boto3
-    from ask_sdk_dynamodb.adapter import DynamoDbAdapter
     from botocore.config import Config
 
     resource = boto3.resource(
@@ -330,10 +455,11 @@ def build_dynamodb_adapter(settings: "Settings", *, create_table: bool = False) 
         region_name=region,
         endpoint_url=settings.dynamodb_endpoint,
         # Bounded: a request that reads and saves must still answer within Alexa's 8 s.
-        config=Config(connect_timeout=1, read_timeout=1,
-                      retries={"max_attempts": 2, "mode": "standard"}),
+        config=Config(connect_timeout=DYNAMODB_CONNECT_TIMEOUT_S,
+                      read_timeout=DYNAMODB_READ_TIMEOUT_S,
+                      retries={"total_max_attempts": DYNAMODB_ATTEMPTS, "mode": "standard"}),
     )
-    adapter = DynamoDbAdapter(
+    adapter = _dynamodb_adapter_class()(
         table_name=settings.dynamodb_table,
         partition_key_name="id",
         attribute_name="attributes",
@@ -341,6 +467,71 @@ def build_dynamodb_adapter(settings: "Settings", *, create_table: bool = False) 
         dynamodb_resource=resource,
     )
     return DecimalConvertingAdapter(adapter)
+
+
+def _dynamodb_adapter_class() -> type:
+    """ask-sdk's DynamoDbAdapter, writing with `UpdateItem` only (the template grants
+    GetItem, UpdateItem and DeleteItem): a change sets or removes just its keys inside the
+    record's map, and a whole record is set in one attribute."""
+    from ask_sdk_dynamodb.adapter import DynamoDbAdapter
+    from botocore.exceptions import ClientError
+
+    class UpdatingDynamoDbAdapter(DynamoDbAdapter):
+        def save_attributes(self, request_envelope: "RequestEnvelope", attributes: Attributes) -> None:
+            self._update(request_envelope, "SET #a = :record", {"#a": self.attribute_name},
+                         {":record": dict(attributes)})
+
+        def update_attributes(self, request_envelope: "RequestEnvelope",
+                              changes: Mapping[str, Any]) -> None:
+            names = {"#a": self.attribute_name}
+            values: dict[str, Any] = {}
+            sets, removes = [], []
+            for number, (key, value) in enumerate(sorted(changes.items())):
+                names[f"#k{number}"] = key
+                if value is None:
+                    removes.append(f"#a.#k{number}")
+                else:
+                    values[f":v{number}"] = value
+                    sets.append(f"#a.#k{number} = :v{number}")
+            expression = " ".join(part for part in (
+                "SET " + ", ".join(sets) if sets else "",
+                "REMOVE " + ", ".join(removes) if removes else "") if part)
+            record = {key: value for key, value in changes.items() if value is not None}
+            for _ in range(2):  # the record may be created by another device in between
+                # The record's map exists: change only these keys inside it.
+                if self._update(request_envelope, expression, names, values,
+                                condition="attribute_exists(#a)"):
+                    return
+                if not record:  # nothing stored, nothing to remove
+                    return
+                # No record yet: create it with these keys, unless one appeared meanwhile.
+                if self._update(request_envelope, "SET #a = :record", {"#a": self.attribute_name},
+                                {":record": record}, condition="attribute_not_exists(#a)"):
+                    return
+            raise PersistenceException("DynamoDB record kept changing while being updated")
+
+        def _update(self, request_envelope: "RequestEnvelope", expression: str,
+                    names: dict[str, str], values: dict[str, Any],
+                    condition: str | None = None) -> bool:
+            """One UpdateItem; False when its condition did not hold."""
+            arguments: dict[str, Any] = {
+                "Key": {self.partition_key_name: self.partition_keygen(request_envelope)},
+                "UpdateExpression": expression, "ExpressionAttributeNames": names}
+            if values:
+                arguments["ExpressionAttributeValues"] = values
+            if condition:
+                arguments["ConditionExpression"] = condition
+            try:
+                self.dynamodb.Table(self.table_name).update_item(**arguments)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                    return False
+                raise PersistenceException(f"DynamoDB update failed: {type(exc).__name__}: {exc}") from exc
+            except Exception as exc:  # noqa: BLE001 - timeouts, connection errors
+                raise PersistenceException(f"DynamoDB update failed: {type(exc).__name__}: {exc}") from exc
+            return True
+
+    return UpdatingDynamoDbAdapter
 
 
 class DecimalConvertingAdapter(AbstractPersistenceAdapter):
@@ -353,7 +544,14 @@ class DecimalConvertingAdapter(AbstractPersistenceAdapter):
         return _from_decimals(self.store.get_attributes(request_envelope))
 
     def save_attributes(self, request_envelope: "RequestEnvelope", attributes: Attributes) -> None:
+        if isinstance(attributes, PreferenceChanges):  # some keys only, even unwrapped
+            self.update_attributes(request_envelope, attributes)
+            return
         self.store.save_attributes(request_envelope, _to_decimals(attributes))
+
+    def update_attributes(self, request_envelope: "RequestEnvelope",
+                          changes: Mapping[str, Any]) -> None:
+        self.store.update_attributes(request_envelope, _to_decimals(dict(changes)))  # type: ignore[attr-defined]
 
     def delete_attributes(self, request_envelope: "RequestEnvelope") -> None:
         self.store.delete_attributes(request_envelope)
@@ -393,43 +591,105 @@ class PreferencesOnlyAdapter(AbstractPersistenceAdapter):
         return sanitize_attributes(self.store.get_attributes(request_envelope))
 
     def save_attributes(self, request_envelope: "RequestEnvelope", attributes: Attributes) -> None:
+        if isinstance(attributes, PreferenceChanges):
+            self.update_attributes(request_envelope, attributes)
+            return
         self.store.save_attributes(request_envelope, sanitize_attributes(attributes))
+
+    def update_attributes(self, request_envelope: "RequestEnvelope",
+                          changes: Mapping[str, Any]) -> None:
+        """Only preference keys, each with a valid value or None (removed)."""
+        kept = sanitize_attributes(changes)
+        removed = {key: None for key in PREFERENCE_KEYS
+                   if key in changes and changes[key] is None and key not in kept}
+        allowed = {**kept, **removed}
+        if allowed:
+            self.store.update_attributes(request_envelope, allowed)  # type: ignore[attr-defined]
 
     def delete_attributes(self, request_envelope: "RequestEnvelope") -> None:
         self.store.delete_attributes(request_envelope)
 
 
 class FaultTolerantAdapter(AbstractPersistenceAdapter):
-    """Never lets a store failure reach the skill: reads fall back to {} (the defaults),
-    writes and deletes are dropped; each failure is logged as a warning without user ids."""
+    """Never lets a store failure break a request, and never hides a lost change: reads
+    fall back to {} (the defaults); a change (`PreferenceChanges`, from
+    skill.preferences) that fails raises `PreferencesNotSaved` so the skill can say so;
+    other writes and deletes are dropped. Each failure is logged here, once, as a warning
+    without user ids.
 
-    def __init__(self, store: AbstractPersistenceAdapter, name: str = "store") -> None:
+    `pause_after_failure_s` (DynamoDB): after a store failure, calls within that many
+    seconds fail at once instead of waiting on a store that is hanging or down, so one
+    request never pays two timeouts and the next few pay none (boto/boto3#2045).
+    """
+
+    def __init__(self, store: AbstractPersistenceAdapter, name: str = "store", *,
+                 pause_after_failure_s: float = 0.0) -> None:
         self.store = store
         self.name = name
+        self._pause_s = pause_after_failure_s
+        self._failed_at: float | None = None
 
     def get_attributes(self, request_envelope: "RequestEnvelope") -> Attributes:
+        if self._paused():
+            return {}
         try:
             attributes = self.store.get_attributes(request_envelope)
         except Exception as exc:  # noqa: BLE001 - defaults are always a valid answer
-            self._warn("read", exc)
+            self._failed("read", exc)
             return {}
         return attributes if isinstance(attributes, dict) else {}
 
     def save_attributes(self, request_envelope: "RequestEnvelope", attributes: Attributes) -> None:
+        if isinstance(attributes, PreferenceChanges):
+            self.update_attributes(request_envelope, attributes)
+            return
+        if self._paused():
+            return
         try:
             self.store.save_attributes(request_envelope, attributes)
         except Exception as exc:  # noqa: BLE001
-            self._warn("write", exc)
+            self._failed("write", exc)
+
+    def update_attributes(self, request_envelope: "RequestEnvelope",
+                          changes: Mapping[str, Any]) -> None:
+        """Write `changes` only; raises `PreferencesNotSaved` when that failed."""
+        if self._paused():
+            raise PreferencesNotSaved(f"preferences {self.name} skipped after a recent failure")
+        try:
+            self.store.update_attributes(request_envelope, changes)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001
+            self._failed("write", exc)
+            raise PreferencesNotSaved(f"preferences {self.name} write failed") from None
 
     def delete_attributes(self, request_envelope: "RequestEnvelope") -> None:
+        if self._paused():
+            return
         try:
             self.store.delete_attributes(request_envelope)
         except Exception as exc:  # noqa: BLE001
-            self._warn("delete", exc)
+            self._failed("delete", exc)
 
-    def _warn(self, operation: str, exc: Exception) -> None:
+    def _paused(self) -> bool:
+        failed_at = self._failed_at
+        return failed_at is not None and time.monotonic() - failed_at < self._pause_s
+
+    def _failed(self, operation: str, exc: Exception) -> None:
+        if self._pause_s > 0 and _is_unreachable(exc):
+            self._failed_at = time.monotonic()
         log.warning("preferences %s %s failed, carrying on with defaults: %s: %s",
                     self.name, operation, type(exc).__name__, redact(str(exc)))
+
+
+def _is_unreachable(exc: BaseException) -> bool:
+    """Whether a failure (or what it was raised from) is botocore's timeout or connection
+    error (`HTTPClientError` and its subclasses): the store did not answer at all."""
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 8:
+        if any(kind.__name__ == "HTTPClientError" for kind in type(current).__mro__):
+            return True
+        current, seen = current.__cause__ or current.__context__, seen + 1
+    return False
 
 
 _ALEXA_ID = re.compile(r"amzn1\.[A-Za-z0-9._-]+")
@@ -463,6 +723,8 @@ def build_persistence_adapter(settings: "Settings") -> AbstractPersistenceAdapte
     elif kind == "dynamodb":
         store = build_dynamodb_adapter(
             settings, create_table=bool(settings.extra.get("dynamodb_create_table", False)))
+        return FaultTolerantAdapter(PreferencesOnlyAdapter(store), name=kind,
+                                    pause_after_failure_s=DYNAMODB_PAUSE_S)
     elif kind == "memory":
         store = MemoryPersistenceAdapter()
     else:

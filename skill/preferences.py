@@ -11,9 +11,12 @@ Handlers use `load_preferences`, `save_preferences`, `update_preferences` and
 
 The store is read once per session: the first read keeps a copy of the (allow-listed)
 preferences in the session attributes under `SESSION_KEY`, and later turns of the same
-session use that copy. A change is written to both. So a session's turns after the first
-cost no store round trip, and every gunicorn worker sees the same values (the copy travels
-with the request).
+session use that copy. A change is written to both, and to the store only the keys that
+changed (`PreferenceChanges`): a second device's session, holding an older copy, then
+cannot wipe what the first one saved. So a session's turns after the first cost no store
+round trip, and every gunicorn worker sees the same values (the copy travels with the
+request). A change that could not be stored is still used for the session, and
+`change_preferences` says it was not kept so the skill can say so.
 """
 from __future__ import annotations
 
@@ -79,6 +82,12 @@ class Preferences(Struct, frozen=True):
 
 #: The allow-list: the only keys a stored record may ever hold.
 PREFERENCE_KEYS: tuple[str, ...] = Preferences.__struct_fields__
+
+
+class PreferenceChanges(dict):
+    """Some preferences to write, and nothing else (None removes one). Handed to the
+    persistence adapter through ask-sdk's `save_persistent_attributes`, whose wrappers
+    (skill.persistence) write these keys alone instead of the whole record."""
 
 
 def _valid(key: str, value: Any) -> bool:
@@ -152,33 +161,54 @@ def _load_preferences(handler_input: "HandlerInput") -> Preferences:
     return preferences
 
 
-def save_preferences(handler_input: "HandlerInput", preferences: Preferences) -> None:
-    """Store exactly the preference keys for this user (replacing the whole record)."""
-    handler_input.attributes_manager.request_attributes[_REQUEST_KEY] = preferences
-    session = session_attributes(handler_input)
-    if session is not None:
-        session[SESSION_KEY] = preferences.to_attributes()
-    try:
-        manager = handler_input.attributes_manager
-        manager.persistent_attributes = preferences.to_attributes()
-        manager.save_persistent_attributes()
-    except Exception as exc:  # noqa: BLE001
-        _warn("save", exc)
+def save_preferences(handler_input: "HandlerInput", preferences: Preferences) -> bool:
+    """Make `preferences` this user's, writing to the store only the keys that differ
+    from what this request loaded. True when the store kept them (or nothing needed
+    writing); False when it did not, and this session uses them anyway."""
+    current = load_preferences(handler_input)
+    changed = PreferenceChanges({key: value for key, value in preferences.to_attributes().items()
+                                 if getattr(current, key) != value})
+    return _keep(handler_input, preferences, changed)
 
 
-def update_preferences(handler_input: "HandlerInput", **changes: Any) -> Preferences:
-    """Load, change some fields, save; returns the new preferences. Nothing is written
-    when the change leaves them as they were (a returning user's launch, "whisper" said
-    twice): the store sees one read per session and a write only for a real change.
+def change_preferences(handler_input: "HandlerInput", **changes: Any) -> bool:
+    """Set some preferences, writing exactly those keys (even when this session's copy
+    already holds them: another device may have changed them since). True when the store
+    kept them; False when it did not (the session uses them anyway).
 
     Raises ValueError/TypeError only for an invalid change (e.g. hold_seconds=5), which is
     the caller's bug or the user's out-of-range request, checked before anything is saved.
     """
-    current = load_preferences(handler_input)
-    updated = current.with_changes(**changes)
-    if updated != current:
-        save_preferences(handler_input, updated)
-    return updated
+    updated = load_preferences(handler_input).with_changes(**changes)
+    return _keep(handler_input, updated, PreferenceChanges(
+        {key: getattr(updated, key) for key in changes}))
+
+
+def update_preferences(handler_input: "HandlerInput", **changes: Any) -> Preferences:
+    """`change_preferences`, returning the new preferences (whether or not stored)."""
+    change_preferences(handler_input, **changes)
+    return load_preferences(handler_input)
+
+
+def _keep(handler_input: "HandlerInput", preferences: Preferences,
+          changed: PreferenceChanges) -> bool:
+    handler_input.attributes_manager.request_attributes[_REQUEST_KEY] = preferences
+    session = session_attributes(handler_input)
+    if session is not None:
+        session[SESSION_KEY] = preferences.to_attributes()
+    if not changed:
+        return True
+    try:
+        manager = handler_input.attributes_manager
+        manager.persistent_attributes = changed
+        manager.save_persistent_attributes()
+    except Exception as exc:  # noqa: BLE001
+        from skill.persistence import PreferencesNotSaved
+
+        if not isinstance(exc, PreferencesNotSaved):  # that one is logged already
+            _warn("save", exc)
+        return False
+    return True
 
 
 def forget_preferences(handler_input: "HandlerInput") -> None:

@@ -14,6 +14,12 @@ top:
 - a URL whose download or validation failed is remembered for a while, only one download
   per URL runs at a time, and new URLs are capped per minute, while a URL whose chain has
   validated before never needs that budget, so a flood of junk URLs cannot lock out Alexa;
+  and before Alexa's chain is known (just after a restart), a name shaped like Amazon's
+  own (`echo-api-cert-<n>.pem`) draws on a budget of its own, which junk names cannot
+  touch; the web host runs the timestamp and skill-id checks before any download;
+- a validated chain's PEM is kept for the life of the process (`pem_ttl_s`, unlimited by
+  default): Amazon's chain is fetched once per process (a renewed chain comes under a new
+  name), and an expired one is refused from the cache;
 - a validated chain is cached per (URL, exact PEM content) until the earliest expiry in
   the chain, so a warm request costs one RSA signature check;
 - timestamps and the skill id are checked on the parsed JSON, before the SDK builds its
@@ -24,6 +30,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import math
 import re
 import ssl
 import threading
@@ -76,6 +83,9 @@ MAX_SIGNATURE_B64_CHARS = 1400
 
 CERT_URL_HOST = "s3.amazonaws.com"
 CERT_URL_PATH_PREFIX = "/echo.api/"
+#: The names Amazon gives its signing chains (echo-api-cert.pem, echo-api-cert-12.pem):
+#: such URLs have their own download budget (see `AlexaSignatureVerifier`).
+AMAZON_CERT_NAME = re.compile(r"echo-api-cert(?:-[0-9]{1,4})?\.pem")
 
 # The fixed reasons a verification failure may carry on the wire (the host replaces any
 # other text, e.g. from an upstream check, with "rejected").
@@ -240,13 +250,15 @@ class AlexaSignatureVerifier(RequestVerifier):
     `download_timeout_s`: overall deadline of one download. `max_cached_chains`: chains
     (and PEMs) kept. `pem_ttl_s`: how long a downloaded PEM is used before it is fetched
     again. `failure_ttl_s`: how long a failed URL is refused without a new download.
-    `new_urls_per_minute`: downloads of URLs that have never validated, per minute."""
+    `new_urls_per_minute`: downloads of URLs that have never validated, per minute, for
+    names of Amazon's shape (`AMAZON_CERT_NAME`) and, separately, for any other name: ten
+    junk names after a restart cannot spend what Alexa's first request needs."""
 
     def __init__(
         self,
         download_timeout_s: float = 3.0,
         max_cached_chains: int = 16,
-        pem_ttl_s: float = 3600.0,
+        pem_ttl_s: float = math.inf,
         failure_ttl_s: float = 60.0,
         new_urls_per_minute: int = 10,
         max_remembered_failures: int = 1024,
@@ -265,7 +277,8 @@ class AlexaSignatureVerifier(RequestVerifier):
         self._chains: OrderedDict[tuple[str, bytes], _ValidatedChain] = OrderedDict()
         self._failures: OrderedDict[str, float] = OrderedDict()
         self._inflight: dict[str, threading.Event] = {}
-        self._new_url_times: deque[float] = deque()
+        #: Download times of never-validated URLs, per budget (Amazon-shaped name or not).
+        self._new_url_times: dict[bool, deque[float]] = {True: deque(), False: deque()}
         self._lock = threading.Lock()
 
     # -- the check itself ---------------------------------------------------------------
@@ -386,7 +399,7 @@ class AlexaSignatureVerifier(RequestVerifier):
                     raise VerificationException(FETCH_FAILED)
                 event = self._inflight.get(cert_url)
                 if event is None:
-                    if cached is None and not self._spend_new_url_budget(now):
+                    if cached is None and not self._spend_new_url_budget(now, cert_url):
                         raise VerificationException(TOO_MANY_URLS)
                     event = self._inflight[cert_url] = threading.Event()
                     break
@@ -428,14 +441,16 @@ class AlexaSignatureVerifier(RequestVerifier):
             while len(self._failures) > self._max_failures:
                 self._failures.popitem(last=False)
 
-    def _spend_new_url_budget(self, now: float) -> bool:
-        """One of `new_urls_per_minute` downloads for a URL that has never validated.
-        Called with the lock held."""
-        while self._new_url_times and now - self._new_url_times[0] >= 60.0:
-            self._new_url_times.popleft()
-        if len(self._new_url_times) >= self._new_urls_per_minute:
+    def _spend_new_url_budget(self, now: float, cert_url: str) -> bool:
+        """One of `new_urls_per_minute` downloads for a URL that has never validated, from
+        the budget of its kind of name. Called with the lock held."""
+        name = cert_url.rsplit("/", 1)[-1]
+        times = self._new_url_times[AMAZON_CERT_NAME.fullmatch(name) is not None]
+        while times and now - times[0] >= 60.0:
+            times.popleft()
+        if len(times) >= self._new_urls_per_minute:
             return False
-        self._new_url_times.append(now)
+        times.append(now)
         return True
 
 

@@ -338,3 +338,53 @@ def test_one_ssl_context_is_reused() -> None:
     contexts = {id(handler._context) for handler in first.handlers
                 if hasattr(handler, "_context")}
     assert len(contexts) == 1
+
+
+# -- genuine requests first ----------------------------------------------------------------
+
+AMAZON_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
+
+
+def test_junk_urls_after_a_restart_cannot_spend_what_alexas_first_request_needs(app, bucket, ca) -> None:
+    """Ten junk certificate URLs right after a restart (nothing validated yet), then
+    Alexa's requests on its own URL: every one is answered, and its chain was fetched
+    once."""
+    bucket.served[AMAZON_URL] = ca.chain_pem
+    client = app.test_client()
+    junk = [_post(client, ca, CERT_URL.replace("test.pem", f"junk-{n}.pem")) for n in range(10)]
+    assert {reply.status_code for reply in junk} == {400}
+    genuine = [_post(client, ca, AMAZON_URL) for _ in range(16)]
+    assert [reply.status_code for reply in genuine] == [200] * 16
+    assert bucket.downloads.count(AMAZON_URL) == 1
+
+
+def test_amazon_shaped_names_have_their_own_budget(monkeypatch, ca) -> None:
+    bucket = Bucket()
+    monkeypatch.setattr(verification, "download_certificate", bucket.download)
+    verifier = AlexaSignatureVerifier(new_urls_per_minute=3)
+    body = json.dumps(envelopes.launch_request())
+
+    def reason(url: str) -> str:
+        with pytest.raises(VerificationException) as raised:
+            verifier.verify(ca.headers(body, cert_url=url), body, None)
+        return raised.value.args[0]
+
+    junk = [reason(CERT_URL.replace("test.pem", f"junk-{n}.pem")) for n in range(5)]
+    assert junk[3:] == ["too many new certificate URLs"] * 2
+    shaped = [reason(f"https://s3.amazonaws.com/echo.api/echo-api-cert-{n}.pem") for n in range(4)]
+    assert shaped[:3] == ["certificate could not be fetched"] * 3  # downloaded: own budget
+    assert shaped[3] == "too many new certificate URLs"
+
+
+@pytest.mark.parametrize("spoil", ["stale timestamp", "another skill"])
+def test_a_stale_or_foreign_request_never_downloads_a_chain(app, bucket, ca, spoil: str) -> None:
+    envelope = envelopes.launch_request()
+    if spoil == "stale timestamp":
+        envelope["request"]["timestamp"] = "2020-01-01T00:00:00Z"
+    else:
+        envelope = envelopes.launch_request(application_id="amzn1.ask.skill.someone-else")
+    body = json.dumps(envelope)
+    reply = app.test_client().post("/alexa", data=body, headers=ca.headers(
+        body, cert_url=CERT_URL.replace("test.pem", "never-seen.pem")))
+    assert reply.status_code == 400
+    assert bucket.downloads == []

@@ -180,3 +180,75 @@ def secret_fragments(bodies: list[str]) -> list[tuple[str, str]]:
     secrets += [("JSON key", key) for key in ('"userId"', '"apiAccessToken"', '"sessionId"',
                                                '"attributes"', '"deviceId"', '"requestId"')]
     return secrets
+
+
+# --- Nothing about health beside the user tag; tags that change daily -------------------
+
+HEALTH_FLOW = [
+    ("IsItSeriousIntent", None),
+    ("SymptomIntent", {"sign": "swelling"}),
+    ("MedicationIntent", {"medicine": "statins", "condition": "diabetes"}),
+    ("PregnancyIntent", {"remedy": "magnesium"}),
+    ("CrampDurationIntent", {"duration": "PT20M"}),
+]
+#: Words a line tied to a user must never carry: health intent names (or their stems) and
+#: the slot names and values said.
+HEALTH_WORDS = ("Serious", "Symptom", "Medication", "Pregnancy", "CrampDuration", "sign",
+                "medicine", "condition", "remedy", "swelling", "statins", "diabetes",
+                "magnesium")
+
+
+def test_health_requests_are_logged_as_a_coarse_word_only() -> None:
+    app = create_app(Settings(persistence="memory", log_level="INFO").as_local())
+    capture = Capture()
+    capture.setFormatter(logging.Formatter("%(message)s"))
+    requests_log = logging.getLogger("skill.requests")
+    requests_log.addHandler(capture)
+    try:
+        client = app.test_client()
+        for intent, slots in HEALTH_FLOW + [("QuietVoiceIntent", None), ("ReliefStepsIntent", None)]:
+            envelope = envelopes.intent_request(intent, slots, user_id=USER_ID)
+            assert client.post("/alexa", data=json.dumps(envelope),
+                               headers={"Content-Type": "application/json"}).status_code == 200
+    finally:
+        requests_log.removeHandler(capture)
+    lines = [json.loads(line) for line in capture.lines]
+    assert len(lines) == len(HEALTH_FLOW) + 2
+    assert all(line["user"] == user_tag(USER_ID) for line in lines)
+    assert [line["topic"] for line in lines] == ["referral"] * len(HEALTH_FLOW) + ["setting", "relief"]
+    for line in lines:
+        assert "intent" not in line
+        text = json.dumps(line)
+        assert not [word for word in HEALTH_WORDS if word.lower() in text.lower()], text
+
+
+def test_every_intent_of_the_model_has_a_topic_word() -> None:
+    """A new intent must be placed deliberately (else it is logged as "other")."""
+    from skill.app import LOG_TOPICS
+    from skill.model.source import load_model_source
+
+    source = load_model_source()
+    names = {intent.name for intent in source.intents} | set(source.builtin_intents)
+    assert names <= set(LOG_TOPICS), sorted(names - set(LOG_TOPICS))
+
+
+def test_user_tags_change_each_utc_day_with_a_key(monkeypatch) -> None:
+    import time as real_time
+
+    from skill import app as app_module
+
+    app_module.set_log_key("a fixed key for this test")
+    day = 20_000 * 86400.0
+    try:
+        monkeypatch.setattr(app_module.time, "time", lambda: day + 10)
+        morning = user_tag(USER_ID)
+        monkeypatch.setattr(app_module.time, "time", lambda: day + 86390)
+        assert user_tag(USER_ID) == morning  # the same UTC day: lines can be followed
+        app_module.set_log_key("a fixed key for this test")  # a restart, same key
+        assert user_tag(USER_ID) == morning
+        monkeypatch.setattr(app_module.time, "time", lambda: day + 86400 + 5)
+        assert user_tag(USER_ID) != morning  # the next day: not linkable to yesterday
+        assert user_tag("amzn1.ask.account.SOMEONEELSE") != user_tag(USER_ID)
+    finally:
+        monkeypatch.setattr(app_module.time, "time", real_time.time)
+        app_module.set_log_key(__import__("secrets").token_bytes(32))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -275,3 +276,73 @@ def test_redact_hides_alexa_ids() -> None:
     assert ALICE not in redact(message)
     assert "ALICE" not in redact(message)
     assert len(redact("x" * 1000)) == 200
+
+
+# --- Faults noticed on the next write, and told ------------------------------------------
+
+
+def _deleted_folder(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path.parent)
+
+
+def _truncated(path: Path) -> None:
+    os.truncate(path, 0)
+
+
+def _replaced(path: Path) -> None:
+    other = path.with_name("restored.sqlite3")
+    SqlitePersistenceAdapter(other).update_attributes(request_for(BOB), {"hold_seconds": 20})
+    os.replace(other, path)
+
+
+@pytest.mark.parametrize("fault", [_deleted_folder, _truncated, _replaced],
+                         ids=["folder deleted", "file truncated", "file replaced"])
+def test_a_changed_file_is_noticed_on_the_next_write(fault, tmp_path: Path, caplog) -> None:
+    path = tmp_path / "data" / "prefs.sqlite3"
+    store = SqlitePersistenceAdapter(path)
+    store.update_attributes(request_for(ALICE), {"quiet_voice": True})
+    fault(path)
+    with caplog.at_level(logging.WARNING, logger="skill.persistence"):
+        store.update_attributes(request_for(ALICE), {"hold_seconds": 30})
+    assert any("preferences file was" in r.getMessage() for r in caplog.records)
+    # What this store wrote is in the file at the path, as a new process reads it.
+    assert SqlitePersistenceAdapter(path).get_attributes(request_for(ALICE))["hold_seconds"] == 30
+    assert store.get_attributes(request_for(ALICE))["hold_seconds"] == 30
+
+
+def test_a_change_writes_only_its_key_and_none_removes_it(store) -> None:
+    store.save_attributes(request_for(ALICE), PREFS)
+    store.update_attributes(request_for(ALICE), {"quiet_voice": False})
+    assert store.get_attributes(request_for(ALICE)) == {**PREFS, "quiet_voice": False}
+    store.update_attributes(request_for(ALICE), {"hold_seconds": None})
+    assert store.get_attributes(request_for(ALICE)) == {"quiet_voice": False, "heard_hints": True}
+    store.update_attributes(request_for(BOB), {"hold_seconds": 20})
+    assert store.get_attributes(request_for(BOB)) == {"hold_seconds": 20}
+
+
+def test_forget_after_changes_leaves_nothing_in_the_file_or_its_wal(tmp_path: Path) -> None:
+    path = tmp_path / "prefs.sqlite3"
+    adapter = build_persistence_adapter(Settings(persistence="sqlite", db_path=path))
+    for seconds in (20, 30, 40):
+        adapter.update_attributes(request_for(ALICE), {"hold_seconds": seconds})
+    adapter.delete_attributes(request_for(ALICE))
+    assert adapter.get_attributes(request_for(ALICE)) == {}
+    for part in (path, Path(f"{path}-wal")):
+        if part.exists():
+            assert b"ALICE" not in part.read_bytes()
+
+
+def test_a_failed_write_raises_not_saved_and_is_logged_once(tmp_path: Path, caplog) -> None:
+    from skill.persistence import PreferencesNotSaved
+    from skill.preferences import PreferenceChanges
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    store = SqlitePersistenceAdapter(blocker / "prefs.sqlite3")
+    adapter = FaultTolerantAdapter(PreferencesOnlyAdapter(store), name="sqlite")
+    with caplog.at_level(logging.WARNING):
+        with pytest.raises(PreferencesNotSaved):
+            adapter.save_attributes(request_for(BOB), PreferenceChanges({"quiet_voice": True}))
+    assert len([r for r in caplog.records if r.levelno >= logging.WARNING]) == 1

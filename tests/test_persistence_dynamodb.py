@@ -148,3 +148,119 @@ def test_server_down_gives_defaults_quickly(aws_env, caplog) -> None:
         adapter.save_attributes(request_for(ALICE), PREFS)
     assert time.monotonic() - started < 6
     assert sum(r.levelno == logging.WARNING for r in caplog.records) == 2
+
+
+# --- Per-preference writes, the policy that allows them, a store that hangs ------------
+
+
+def dynamodb_calls(monkeypatch) -> list[str]:
+    """The DynamoDB operations boto3 sends from now on (botocore's before-call event on
+    the default session, which the store's resource is built from)."""
+    import boto3
+
+    boto3.setup_default_session()
+    calls: list[str] = []
+    boto3.DEFAULT_SESSION.events.register(
+        "before-call.dynamodb", lambda model, **_: calls.append(model.name))
+    return calls
+
+
+def test_a_change_updates_only_its_key_with_update_item(endpoint: str, table: str, monkeypatch) -> None:
+    calls = dynamodb_calls(monkeypatch)
+    adapter = build_persistence_adapter(dynamo_settings(endpoint, table))
+    adapter.update_attributes(request_for(ALICE), {"hold_seconds": 40})   # no record yet
+    adapter.update_attributes(request_for(ALICE), {"quiet_voice": True})  # beside it
+    assert raw_item(endpoint, table, ALICE)["attributes"] == {"hold_seconds": 40, "quiet_voice": True}
+    adapter.update_attributes(request_for(ALICE), {"hold_seconds": None})  # removed
+    assert adapter.get_attributes(request_for(ALICE)) == {"quiet_voice": True}
+    adapter.update_attributes(request_for(BOB), {"hold_seconds": None})  # nothing to remove
+    assert raw_item(endpoint, table, BOB) is None
+    assert "PutItem" not in calls and calls.count("UpdateItem") >= 4
+
+
+def test_the_template_grants_every_call_the_store_makes(endpoint: str, table: str, monkeypatch) -> None:
+    """moto allows everything, so a call the IAM policy lacks would only fail on AWS: the
+    operations the store really sends are checked against deploy/template.yaml."""
+    from .test_shipping import _template
+
+    calls = dynamodb_calls(monkeypatch)
+    adapter = build_persistence_adapter(dynamo_settings(endpoint, table))
+    adapter.get_attributes(request_for(ALICE))
+    adapter.update_attributes(request_for(ALICE), {"quiet_voice": True})
+    adapter.update_attributes(request_for(ALICE), {"hold_seconds": 30})
+    adapter.save_attributes(request_for(ALICE), PREFS)
+    adapter.delete_attributes(request_for(ALICE))
+    granted = {action.split(":", 1)[1]
+               for policy in _template()["Resources"]["SkillRole"]["Properties"]["Policies"]
+               for statement in policy["PolicyDocument"]["Statement"]
+               for action in statement["Action"] if action.startswith("dynamodb:")}
+    assert set(calls) == {"GetItem", "UpdateItem", "DeleteItem"}
+    assert set(calls) <= granted, f"not granted: {set(calls) - granted}"
+
+
+def test_two_devices_keep_both_settings_on_dynamodb(endpoint: str, table: str) -> None:
+    from .test_preference_writes import two_devices
+
+    record = two_devices(dynamo_settings(endpoint, table).as_local())
+    assert record.get("hold_seconds") == 40 and record.get("quiet_voice") is True, record
+
+
+@pytest.fixture
+def hanging_endpoint(aws_env):
+    """A server on 127.0.0.1 that accepts connections and never answers (boto/boto3#2045)."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        for connection in held:
+            connection.close()
+        listener.close()
+
+
+#: The template's Lambda timeout (deploy/template.yaml) and what must be left of it.
+LAMBDA_TIMEOUT_S = 7.0
+LEFT_S = 2.0
+
+
+def test_a_hanging_store_leaves_two_seconds_and_says_nothing_false(hanging_endpoint: str) -> None:
+    from skill.app import create_app
+    from skill.domain import ssml
+
+    from .words import CONTENT
+
+    client = create_app(dynamo_settings(hanging_endpoint, "prefs").as_local()).test_client()
+    started = time.monotonic()
+    launch = client.post("/alexa", data=json.dumps(envelopes.launch_request(user_id=ALICE)),
+                         headers={"Content-Type": "application/json"})
+    first_launch_s = time.monotonic() - started
+    assert launch.status_code == 200 and launch.get_json()["response"]["outputSpeech"]
+    print(f"first launch against a hanging DynamoDB: {first_launch_s:.2f} s")
+    assert first_launch_s < LAMBDA_TIMEOUT_S - LEFT_S, f"first launch took {first_launch_s:.1f} s"
+
+    started = time.monotonic()
+    whisper = client.post("/alexa", data=json.dumps(envelopes.intent_request(
+        "QuietVoiceIntent", user_id=ALICE, new_session=True)),
+        headers={"Content-Type": "application/json"})
+    spoken = ssml.spoken_text(whisper.get_json()["response"]["outputSpeech"]["ssml"])
+    assert time.monotonic() - started < LAMBDA_TIMEOUT_S - LEFT_S
+    assert CONTENT.prompts.settings.not_saved in spoken
+    assert CONTENT.prompts.settings.quiet_done not in spoken

@@ -127,7 +127,8 @@ def test_health_data_put_beside_preferences_is_never_stored(adapter) -> None:
     manager.save_persistent_attributes()  # a careless handler, bypassing the helpers
     save_preferences(handler_input, Preferences(quiet_voice=True))
     raw_store = adapter.store.store
-    assert raw_store.get_attributes(request_for(ALICE)) == Preferences(quiet_voice=True).to_attributes()
+    # Only the preference that changed is written: nothing else, health data least of all.
+    assert raw_store.get_attributes(request_for(ALICE)) == {"quiet_voice": True}
 
 
 def test_out_of_range_update_raises_before_saving(adapter) -> None:

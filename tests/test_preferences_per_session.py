@@ -64,7 +64,7 @@ def test_a_tampered_session_copy_only_gives_defaults() -> None:
     assert set(turn.body["sessionAttributes"][SESSION_KEY]) <= {"quiet_voice", "hold_seconds", "heard_hints"}
 
 
-def test_a_new_session_reads_once_and_writes_only_a_change() -> None:
+def test_a_new_session_reads_once_and_writes_only_what_is_asked() -> None:
     talk, store = _talk()
     talk.launch()  # a first-time user: the launch remembers that the hints were heard
     assert (store.reads, store.writes) == (1, 1)
@@ -73,7 +73,9 @@ def test_a_new_session_reads_once_and_writes_only_a_change() -> None:
     assert (store.reads, store.writes) == (2, 1)
     talk.intent("QuietVoiceIntent")
     assert store.writes == 2
-    talk.intent("QuietVoiceIntent")  # already whispering: no write
+    # Said again, it is written again: another device of the same user may have set the
+    # normal voice since this session read the store (tests/test_preference_writes.py).
+    talk.intent("QuietVoiceIntent")
     talk.intent("Stop")
     talk.launch()
-    assert (store.reads, store.writes) == (3, 2)
+    assert (store.reads, store.writes) == (3, 3)

@@ -380,7 +380,7 @@ def test_the_template_matches_the_zip_and_grants_only_what_the_skill_uses() -> N
                for s in statements for action in s["Action"]}
     table_arn = json.dumps({"Fn::GetAtt": ["PreferencesTable", "Arn"]})
     logs_arn = json.dumps({"Fn::GetAtt": ["SkillLogGroup", "Arn"]})
-    assert granted == {("dynamodb:GetItem", table_arn), ("dynamodb:PutItem", table_arn),
+    assert granted == {("dynamodb:GetItem", table_arn), ("dynamodb:UpdateItem", table_arn),
                        ("dynamodb:DeleteItem", table_arn), ("logs:CreateLogStream", logs_arn),
                        ("logs:PutLogEvents", logs_arn)}
     assert all(s["Effect"] == "Allow" for s in statements)

@@ -424,6 +424,7 @@ class SettingsPrompts(_Strict):
     quiet_done: NonEmpty
     normal_done: NonEmpty
     hold_done: NonEmpty
+    not_saved: NonEmpty
     hold_ask: NonEmpty
     hold_ask_reprompt: NonEmpty
     hold_short_reask: NonEmpty

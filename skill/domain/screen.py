@@ -8,8 +8,11 @@ conditions, so the same layout fits the round Echo Spot and the larger Echo Show
 The countdown screen speaks the count itself: `count_commands` turns the spoken plan (the
 same segments that become SSML on a speaker) into one `Sequential` of `SetValue`, `SpeakItem`
 and `Idle`, so the number on screen, the words shown and the voice move together by
-construction. A control is a `SendEvent` whose single argument is one of `EVENTS`; the skill
-answers it as it answers the same words said aloud.
+construction. A control is a `SendEvent` whose arguments are one of `EVENTS` (the answer)
+and the screen's `place` (the question it answers, the check's by its content id, and the
+relief step), so a touch that arrives after the device closed the session, with the screen
+still up, is still answered as that question's answer; the skill answers it as it answers
+the same words said aloud.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 
 from typing import Any, Literal
 
+import msgspec
 from msgspec import Struct
 
 from skill.domain import dialog
@@ -56,6 +60,8 @@ class Screen(Struct, frozen=True):
     controls: tuple[Control, ...] = ()
     count: SpokenCount | None = None
     caption: str = ""
+    #: Where the conversation stood (`place`): the second argument of every control.
+    place: dict[str, Any] = msgspec.field(default_factory=dict)
 
     def lines(self) -> list[str]:
         """The words on screen, top to bottom (the simulator prints them)."""
@@ -92,11 +98,12 @@ def _text(text: str, size: str, color: str = "@ink", **extra: Any) -> dict[str, 
             "textAlign": "center", "textAlignVertical": "center", **extra}
 
 
-def _control(control: Control) -> dict[str, Any]:
+def _control(control: Control, place: dict[str, Any]) -> dict[str, Any]:
+    arguments: list[Any] = [control.event, place] if place else [control.event]
     return {
         "type": "TouchWrapper", "id": f"touch_{control.event}",
         "accessibilityLabel": control.label, "spacing": "@gap",
-        "onPress": [{"type": "SendEvent", "arguments": [control.event]}],
+        "onPress": [{"type": "SendEvent", "arguments": arguments}],
         "item": {"type": "Frame", "borderColor": "@edge", "borderWidth": "2dp",
                  "borderRadius": "16dp", "backgroundColor": "@paper",
                  "height": "@controlHeight", "paddingLeft": "@gap", "paddingRight": "@gap",
@@ -104,12 +111,12 @@ def _control(control: Control) -> dict[str, Any]:
     }
 
 
-def _controls(controls: tuple[Control, ...]) -> list[dict[str, Any]]:
+def _controls(controls: tuple[Control, ...], place: dict[str, Any]) -> list[dict[str, Any]]:
     if not controls:
         return []
     return [{"type": "Container", "direction": "row", "wrap": "wrap",
              "justifyContent": "center", "alignItems": "center", "paddingTop": "@gap",
-             "items": [_control(control) for control in controls]}]
+             "items": [_control(control, place) for control in controls]}]
 
 
 def _speakers(count: int) -> list[dict[str, Any]]:
@@ -135,10 +142,13 @@ def document(screen: Screen) -> dict[str, Any]:
     """The APL document for `screen` (its words are inline; only the countdown's speech
     comes from the data source, through the ssmlToSpeech transformer)."""
     heading = [_text(screen.heading, "heading", "@dim")] if screen.heading else []
-    if screen.kind == "emergency":  # only the emergency line, as large as it fits
+    if screen.kind == "emergency":  # the emergency line first, as large as it fits
         items = [_text(screen.body, "body", id="body", grow=1)]
+        if screen.controls:  # a question asked after it, with the controls that answer it
+            items += [_text(screen.detail, "detail", "@dim", paddingTop="@gap"),
+                      *_controls(screen.controls, screen.place)]
     else:
-        items = [*heading, *_middle(screen), *_controls(screen.controls)]
+        items = [*heading, *_middle(screen), *_controls(screen.controls, screen.place)]
     spoken = len(list(count_pieces(screen.count))) if screen.count else 0
     timeout = IDLE_TIMEOUT_MS
     if screen.count is not None:  # the screen stays up through the count and the question
@@ -296,6 +306,29 @@ def first_sentence(text: str) -> str:
     return parts[0] if parts else ""
 
 
+def last_sentence(text: str) -> str:
+    parts = re.split(r"(?<=[.!?])\s+", text.strip())
+    return parts[-1] if parts else ""
+
+
+def place(content: Content, state: DialogState) -> dict[str, Any]:
+    """Where `state` stands, for the controls' second argument: the waiting question
+    (`ask`), the check's question by its content id (`id`, never its position: the
+    check's order may change), and in the relief steps the step and muscle. Empty when no
+    question waits. Holds no answers, like the state itself."""
+    if state.pending == "none":
+        return {}
+    found: dict[str, Any] = {"ask": state.pending}
+    questions = content.serious.question
+    if state.question is not None and 0 <= state.question < len(questions):
+        found["id"] = questions[state.question].id
+    if state.flow == "relief":
+        found["step"] = state.step
+        if state.muscle:
+            found["muscle"] = state.muscle
+    return found
+
+
 def choose(content: Content, state: DialogState, said: str, *, end: bool, urgent: bool,
            count: SpokenCount | None = None) -> Screen:
     """The screen for an answer: `said` is its plain spoken text, `state` the state after
@@ -308,11 +341,21 @@ def choose(content: Content, state: DialogState, said: str, *, end: bool, urgent
     answers = (Control(words.yes, "yes"), Control(words.no, "no"),
                Control(words.unsure, "unsure"))
     in_check = state.pending == "check" and state.question is not None
+    where = place(content, state)
+    waiting = dialog.question(state.pending)
+    if waiting is not None and {"yes", "no"} <= waiting.accepts:
+        answering = answers if "unsure" in waiting.accepts else answers[:2]
+    else:
+        answering = ()
     if count is None and said.lower().startswith(EMERGENCY_START):
         if in_check and not end:  # "not sure" to an emergency sign: when to call, then on
             return Screen("check", words.check, first_sentence(said),
-                          _check_question(content, state), controls=answers)
-        return Screen("emergency", "", first_sentence(said))
+                          _check_question(content, state), controls=answers, place=where)
+        if end or not answering:
+            return Screen("emergency", "", first_sentence(said))
+        # The emergency line first, then the question asked after it and its answers.
+        return Screen("emergency", "", first_sentence(said), last_sentence(said),
+                      controls=answering, place=where)
     if end:
         return Screen("goodbye", words.title, said)
     if count is not None:  # a caution before the count is its first caption
@@ -321,17 +364,15 @@ def choose(content: Content, state: DialogState, said: str, *, end: bool, urgent
         cue = first_sentence(first)
         return Screen("countdown", words.countdown, "", words.seconds_left,
                       (Control(words.again, "yes"), Control(words.next, "next")), count,
-                      caption=cue)
+                      caption=cue, place=where)
     if in_check:
-        return Screen("check", words.check, _check_question(content, state), controls=answers)
+        return Screen("check", words.check, _check_question(content, state), controls=answers,
+                      place=where)
     if state.flow == "relief" and state.pending in ("count", "next", "start_over"):
-        return _step_screen(content, state)
-    controls = (Control(words.next, "next"), Control(words.time_it, "time_it"),
-                Control(words.serious, "serious"))
-    waiting = dialog.question(state.pending)
-    if waiting is not None and {"yes", "no"} <= waiting.accepts:
-        controls = answers[:2] if "unsure" not in waiting.accepts else answers
-    return Screen("answer", words.title, said, controls=controls)
+        return _step_screen(content, state, where)
+    controls = answering or (Control(words.next, "next"), Control(words.time_it, "time_it"),
+                             Control(words.serious, "serious"))
+    return Screen("answer", words.title, said, controls=controls, place=where)
 
 
 def _check_question(content: Content, state: DialogState) -> str:
@@ -341,7 +382,7 @@ def _check_question(content: Content, state: DialogState) -> str:
     return questions[index if 0 <= index < len(questions) else 0].text
 
 
-def _step_screen(content: Content, state: DialogState) -> Screen:
+def _step_screen(content: Content, state: DialogState, where: dict[str, Any]) -> Screen:
     words = content.prompts.screen
     plan = content.relief_plan(state.muscle)
     index = min(max(state.step, 0), len(plan) - 1)
@@ -353,4 +394,4 @@ def _step_screen(content: Content, state: DialogState) -> Screen:
         controls.append(Control(words.time_it, "time_it"))
     controls.append(Control(words.serious, "serious"))
     return Screen("step", words.step.format(number=index + 1, total=len(plan)), step.text,
-                  detail, tuple(controls))
+                  detail, tuple(controls), place=where)

@@ -4,7 +4,8 @@ These are the only things the skill remembers between sessions (skill.preference
 the allow-list). Each answer acknowledges the change in a few words and then carries on
 where the conversation stood (`dialog.carry_on`), so "whisper" in the middle of the
 serious check does not lose the check. The quiet voice itself is applied by
-`QuietVoiceInterceptor`, to this very answer too.
+`QuietVoiceInterceptor`, to this very answer too. When the store did not keep a change,
+the answer says so instead (`settings.not_saved`); the change still holds this session.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from skill.domain.state import DialogState
 from skill.handlers import slots
 from skill.handlers.common import Answer, IntentHandler
 from skill.handlers.dialog import back_from_side, carry_on, side_prompt
-from skill.preferences import forget_preferences, update_preferences
+from skill.preferences import change_preferences, forget_preferences
 
 
 def save_hold(handler_input: HandlerInput, content: Content, state: DialogState,
@@ -26,13 +27,20 @@ def save_hold(handler_input: HandlerInput, content: Content, state: DialogState,
     limits = content.countdown  # within the stored range: the loader checks it
     wanted = hold_time(duration, limits.default_seconds, limits.min_seconds, limits.max_seconds,
                        content.prompts.countdown)
-    update_preferences(handler_input, hold_seconds=wanted.seconds)
-    done = content.prompts.settings.hold_done.format(duration=spoken_duration(wanted.seconds))
+    kept = change_preferences(handler_input, hold_seconds=wanted.seconds)
+    done = (content.prompts.settings.hold_done.format(duration=spoken_duration(wanted.seconds))
+            if kept else content.prompts.settings.not_saved)
     sentences = [s for s in (wanted.note, done) if s]
     saved = state.but(hold=wanted.seconds)
     if state.pending == "hold_time":  # the answer to "how long should I count?"
         return back_from_side(content, saved, *sentences)
     return carry_on(content, saved, *sentences)
+
+
+def said_done(content: Content, kept: bool, done: str) -> str:
+    """The `settings.<done>` line, or `settings.not_saved` when the store did not keep it."""
+    prompts = content.prompts.settings
+    return getattr(prompts, done) if kept else prompts.not_saved
 
 
 def confirm_forget(handler_input: HandlerInput, content: Content, state: DialogState,
@@ -49,16 +57,16 @@ class QuietVoiceIntentHandler(IntentHandler):
     intents = frozenset({"QuietVoiceIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
-        update_preferences(handler_input, quiet_voice=True)
-        return carry_on(self.content, state, self.content.prompts.settings.quiet_done)
+        kept = change_preferences(handler_input, quiet_voice=True)
+        return carry_on(self.content, state, said_done(self.content, kept, "quiet_done"))
 
 
 class NormalVoiceIntentHandler(IntentHandler):
     intents = frozenset({"NormalVoiceIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
-        update_preferences(handler_input, quiet_voice=False)
-        return carry_on(self.content, state, self.content.prompts.settings.normal_done)
+        kept = change_preferences(handler_input, quiet_voice=False)
+        return carry_on(self.content, state, said_done(self.content, kept, "normal_done"))
 
 
 class SetHoldTimeIntentHandler(IntentHandler):
