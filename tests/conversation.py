@@ -49,6 +49,16 @@ class Turn:
         return not ssml.spoken_text(ssml.speak(outside))
 
     @property
+    def whispered_but_referrals(self) -> bool:
+        """Whispered, except sentences that refer to emergency help (said normally)."""
+        if 'name="whispered"' not in self.ssml:
+            return False
+        outside = re.sub(r'<amazon:effect name="whispered">.*?</amazon:effect>', "",
+                         ssml.unwrap(self.ssml))
+        left = SENTENCE_END.split(ssml.spoken_text(ssml.speak(outside)))
+        return all("call your local emergency number" in s.lower() for s in left if s)
+
+    @property
     def card(self) -> dict[str, Any] | None:
         return self.response.get("card")
 

@@ -28,7 +28,8 @@ SETTINGS_INTENTS = {"QuietVoiceIntent", "NormalVoiceIntent", "SetHoldTimeIntent"
                     "ForgetSettingsIntent"}
 #: Short replies and an emergency sign said outright: at least twenty ways each.
 REPLY_INTENTS = {"NotSureIntent", "SignAbsentIntent", "CrampDurationIntent", "GoodbyeIntent",
-                 "PainReliefIntent", "PregnancyIntent", "HoldLengthIntent", "HeatOrColdIntent"}
+                 "PainReliefIntent", "PregnancyIntent", "HoldLengthIntent", "HeatOrColdIntent",
+                 "DoseIntent", "RemedyIntent", "ConditionIntent"}
 #: Red flags and everything else said in the same breath: many shapes.
 SAFETY_INTENTS = {"SymptomIntent", "SignUnsureIntent"}
 CUSTOM_INTENTS = ANSWER_INTENTS | SETTINGS_INTENTS | REPLY_INTENTS | SAFETY_INTENTS
@@ -89,10 +90,16 @@ def test_slots_are_declared_as_specified(model):
                      "SignUnsureIntent": {"sign": "SIGN", "muscle": "MUSCLE"},
                      "CrampDurationIntent": {"duration": "AMAZON.DURATION", "muscle": "MUSCLE",
                                              **sign},
-                     "GoodbyeIntent": {}, "PainReliefIntent": {"muscle": "MUSCLE", **sign},
+                     "GoodbyeIntent": {},
+                     "PainReliefIntent": {"muscle": "MUSCLE", "person": "PERSON",
+                                          "duration": "AMAZON.DURATION", **sign},
                      "HoldLengthIntent": {"muscle": "MUSCLE", **sign},
-                     "PregnancyIntent": {"remedy": "REMEDY"},
-                     "HeatOrColdIntent": {"condition": "CONDITION", "muscle": "MUSCLE", **sign}}
+                     "PregnancyIntent": {"remedy": "REMEDY", "muscle": "MUSCLE", "person": "PERSON"},
+                     "HeatOrColdIntent": {"condition": "CONDITION", "muscle": "MUSCLE",
+                                          "person": "PERSON", **sign},
+                     "DoseIntent": {"remedy": "REMEDY", "person": "PERSON"},
+                     "RemedyIntent": {"remedy": "REMEDY"},
+                     "ConditionIntent": {"condition": "CONDITION"}}
 
 
 @pytest.mark.parametrize("intent", sorted(ANSWER_INTENTS | SAFETY_INTENTS))

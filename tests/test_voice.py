@@ -153,3 +153,24 @@ def test_the_skills_own_countdowns_whisper_under_the_limit(seconds: int) -> None
     outside = (root.text or "") + "".join(child.tail or "" for child in root)
     assert outside.strip() == "", "every word is inside a whisper"
     assert ssml_doc.breaks_in(result) == ssml_doc.breaks_in(doc)
+
+
+KEPT = "If it feels like an emergency, call your local emergency number."
+
+
+@pytest.mark.parametrize("doc, style, expected", [
+    (f"<speak>{KEPT} Otherwise say next.</speak>", WHISPER,
+     f"<speak>{KEPT} {whispered('Otherwise say next.')}</speak>"),
+    (f"<speak>Stretch it. {KEPT} Say next.</speak>", WHISPER,
+     f"<speak>{whispered('Stretch it.')} {KEPT} {whispered('Say next.')}</speak>"),
+    (f"<speak>Stretch it.<break time=\"1s\"/>{KEPT}</speak>", SOFT,
+     f"<speak>{soft('Stretch it.')}<break time=\"1s\" />{KEPT}</speak>"),
+    (f"<speak>{KEPT} Hold. {KEPT}</speak>", WHISPER,
+     f"<speak>{KEPT} {whispered('Hold.')} {KEPT}</speak>"),
+    ("<speak>Nothing kept here.</speak>", WHISPER,
+     f"<speak>{whispered('Nothing kept here.')}</speak>"),
+])
+def test_kept_sentences_stay_in_the_normal_voice(doc, style, expected) -> None:
+    """An emergency referral inside a whispered answer keeps the normal voice (issue 21)."""
+    assert quiet(doc, style, (KEPT,)) == expected
+    assert not ssml_doc.problems(quiet(doc, style, (KEPT,)))

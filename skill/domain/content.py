@@ -35,6 +35,15 @@ STRETCH_KEYS = (GENERAL, OTHER)
 #: The [[caution]] in relief.toml with the emergency signs: the first line of the relief
 #: card, and said once in the spoken steps.
 EMERGENCY_SIGNS = "emergency_signs"
+#: [[step]] ids the code relies on: "I can't straighten my leg" starts at the massage; a
+#: session's `no_heat` says the no-heat line at the heat step, `ask_midwife` the midwife
+#: line at the pain-reliever step.
+MASSAGE_STEP = "massage"
+HEAT_STEP = "heat"
+PAIN_RELIEVER_STEP = "pain_reliever"
+#: [[remedy]] ids in side.toml, each with its own answer (skill.handlers.side).
+REMEDY_IDS = ("magnesium", "pain_reliever", "heat", "stretching", "fluids", "salt",
+              "not_covered")
 #: Every emergency line starts with the instruction itself.
 EMERGENCY_START = "call your local emergency number"
 #: A duration threshold on a question is at most a day.
@@ -103,6 +112,8 @@ class Stretch(_Strict):
     cue: NonEmpty
     sources: SourceIds
     caution: str | None = None
+    #: A cautious editorial reading of the sources (the thigh stretches: README).
+    reading: NonEmpty | None = None
 
 
 class Step(_Strict):
@@ -341,8 +352,17 @@ class SideFile(_Strict):
     heat_or_cold: SideLine
     no_heat: SideLine
     no_heat_conditions: tuple[NonEmpty, ...]
+    midwife_conditions: tuple[NonEmpty, ...]
     pain_relief: SideLine
+    dose: SideLine
+    magnesium: SideLine
+    fluids_limit: SideLine
+    fluids: SideLine
+    salt: SideLine
+    not_covered: SideLine
+    held_back: SideLine
     pregnancy: SideLine
+    pregnancy_medicine: SideLine
     pregnancy_magnesium: SideLine
     pregnancy_other: SideLine
     child: SideLine
@@ -369,6 +389,8 @@ class GeneralPrompts(_Strict):
     paused: NonEmpty
     nothing_paused: NonEmpty
     trouble: NonEmpty
+    anything_else: NonEmpty
+    anything_else_reprompt: NonEmpty
 
 
 class ReliefPrompts(_Strict):
@@ -725,6 +747,22 @@ class Content(Struct, frozen=True):
 
     def caution(self, caution_id: str | None) -> Item | None:
         return self.index.cautions.get(caution_id) if caution_id else None
+
+    def step_said(self, step: Step, *, no_heat: bool = False,
+                  ask_midwife: bool = False) -> tuple[str, tuple[str, ...]]:
+        """(what is said and shown for a step in a session, its article ids). A session
+        that named a condition dulling the sense of heat (`no_heat`) gets side.toml's
+        no-heat line at the heat step; one that named a pregnancy (`ask_midwife`) gets
+        the step's own first caution (the emergency signs) and "ask your doctor or
+        midwife first" at the pain-reliever step."""
+        side = self.side
+        if no_heat and step.id == HEAT_STEP:
+            return side.no_heat.text, side.no_heat.sources
+        if ask_midwife and step.id == PAIN_RELIEVER_STEP:
+            before = self.caution(step.first)
+            said = [before.text] if before else []
+            return " ".join([*said, side.pregnancy_medicine.text]), before.sources if before else ()
+        return step.text, step.sources
 
     # serious check ------------------------------------------------------------------------
     def outcome(self, outcome_id: str) -> ResultText:
@@ -1094,13 +1132,26 @@ def _check_red_flags(where: str, content: Content) -> Iterator[str]:
 def _check_side(where: str, content: Content) -> Iterator[str]:
     side = content.side
     conditions = {c.id for c in content.medical.condition}
-    for index, condition in enumerate(side.no_heat_conditions):
-        if condition not in conditions:
-            yield f"{where}: no_heat_conditions[{index}]: unknown condition id '{condition}'"
+    for group in ("no_heat_conditions", "midwife_conditions"):
+        for index, condition in enumerate(getattr(side, group)):
+            if condition not in conditions:
+                yield f"{where}: {group}[{index}]: unknown condition id '{condition}'"
     yield from _duplicates(where, "remedy", [r.id for r in side.remedy])
+    remedies = {r.id for r in side.remedy}
+    for needed in REMEDY_IDS:
+        if needed not in remedies:
+            yield f"{where}: remedy: no remedy with id '{needed}'"
+    steps = {step.id for step in content.relief.step}
+    for needed in (MASSAGE_STEP, HEAT_STEP, PAIN_RELIEVER_STEP):
+        if needed not in steps:
+            yield f"{_where_relief(where)}: step: no step with id '{needed}'"
     yield from _duplicates(where, "person", [p.id for p in side.person])
     if len(side.goodbye.text.split()) > 20:
         yield f"{where}: goodbye.text: a goodbye has at most 20 words"
+
+
+def _where_relief(side_where: str) -> str:
+    return side_where.replace("side.toml", "relief.toml")
 
 
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")

@@ -393,5 +393,7 @@ def _step_screen(content: Content, state: DialogState, where: dict[str, Any]) ->
     if step.cue:
         controls.append(Control(words.time_it, "time_it"))
     controls.append(Control(words.serious, "serious"))
-    return Screen("step", words.step.format(number=index + 1, total=len(plan)), step.text,
+    shown, _sources = content.step_said(step, no_heat=state.no_heat,
+                                        ask_midwife=state.ask_midwife)
+    return Screen("step", words.step.format(number=index + 1, total=len(plan)), shown,
                   detail, tuple(controls), place=where)

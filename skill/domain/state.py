@@ -5,11 +5,12 @@ tampered with or simply broken. They are parsed through one typed Struct: anythi
 does not fit (wrong type, value out of range, unknown version) gives a fresh state, and
 unknown keys are ignored. Other features keep their own keys beside ours, untouched.
 
-Holds no health information: positions in the conversation (which step, which question of
-the serious check, which question is waiting for an answer), the last speech, and one
-derived flag (`referred`: no relief step may be offered any more this session), never the
-sign or the answer behind it. The check's answers are never kept: only the number of the
-question being asked. Session attributes end with the session; none of this is saved.
+Holds no health information beyond this session: positions in the conversation (which
+step, which question of the serious check, which question is waiting for an answer), the
+last speech, and a few derived flags that shape later answers in the same session
+(`no_heat`, `ask_midwife`, `child`, `referred`, `signs_said`): never a condition's name,
+never saved to the preferences store, logged or put on a card; they end with the session.
+The check's answers are never kept: only the number of the question being asked.
 Pure module: no SDK imports. (No `from __future__ import annotations`: msgspec then reads
 the field types as they are, instead of evaluating strings on the first request.)
 """
@@ -28,6 +29,10 @@ VERSION = 2
 Flow = Literal["none", "relief"]
 #: A list read out a couple of items per turn ("want more?").
 Topic = Literal["none", "prevention", "causes"]
+
+
+#: The derived flags a fresh state of the same session keeps (see the module doc).
+SESSION_FLAGS = ("no_heat", "ask_midwife", "child", "referred", "signs_said")
 
 
 class DialogState(Struct, kw_only=True, frozen=True, omit_defaults=True):
@@ -54,10 +59,20 @@ class DialogState(Struct, kw_only=True, frozen=True, omit_defaults=True):
     last_reprompt: Annotated[str, Meta(max_length=8000)] = ""
     #: The last speech was urgent (emergency advice): a replay keeps the normal voice.
     last_urgent: bool = False
+    # Derived flags: what was said earlier in this session that shapes later answers.
+    #: A condition that can dull the sense of heat was named (003): no heat.
+    no_heat: bool = False
+    #: Pregnancy was named: "ask your doctor or midwife first" before any medicine or
+    #: supplement.
+    ask_midwife: bool = False
+    #: The cramp is a child's: the child answer, no steps.
+    child: bool = False
     #: A referral or an unsure emergency sign was said this session (for example "not sure"
     #: to the check's sting, bite or contact question): no massage, heat or stretch may be
     #: offered after it. Derived only; it lasts as long as the session.
     referred: bool = False
+    #: The emergency signs were said after a first step this session (said once).
+    signs_said: bool = False
 
     @classmethod
     def from_attributes(cls, attributes: Mapping[str, Any] | None) -> "DialogState":
@@ -81,9 +96,13 @@ class DialogState(Struct, kw_only=True, frozen=True, omit_defaults=True):
 
     def restarted(self) -> "DialogState":
         """A fresh conversation that still knows what was last said (for "repeat") and
-        whether relief is held back this session (`referred` outlives a fresh start)."""
+        the session's derived flags (what was said earlier still counts)."""
         return DialogState(last_speech=self.last_speech, last_reprompt=self.last_reprompt,
-                           referred=self.referred)
+                           **self.session_flags())
+
+    def session_flags(self) -> dict[str, bool]:
+        """The derived flags, to carry into a fresh state of the same session."""
+        return {name: getattr(self, name) for name in SESSION_FLAGS}
 
     def but(self, **changes: Any) -> "DialogState":
         """A copy with some fields changed."""

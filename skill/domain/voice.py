@@ -38,8 +38,14 @@ _CONTAINERS = {"speak", "p", "s", "prosody", "emphasis", "lang", "voice", _PLAIN
 _SOFT_ATTRIBUTES = {"volume": "soft", "rate": "slow"}
 
 
-def quiet(ssml: str, style: str = WHISPER) -> str:
-    """`ssml` spoken in `style`: "whisper", "soft" (quieter, slower prosody) or "normal"."""
+class _Kept(str):
+    """A piece of text left in the normal voice (see `quiet`'s `keep`)."""
+
+
+def quiet(ssml: str, style: str = WHISPER, keep: tuple[str, ...] = ()) -> str:
+    """`ssml` spoken in `style`: "whisper", "soft" (quieter, slower prosody) or "normal".
+    Every occurrence of a plain-text sentence in `keep` (as it reads once parsed, e.g. an
+    emergency referral) stays in the normal voice, outside any wrapper."""
     if style not in STYLES:
         raise ValueError(f"unknown voice style {style!r}; expected one of {STYLES}")
     if style == NORMAL:
@@ -52,26 +58,46 @@ def quiet(ssml: str, style: str = WHISPER) -> str:
         return ssml
     if root.tag != "speak":
         return ssml
-    _quiet_inside(root, style)
+    _quiet_inside(root, style, tuple(k for k in keep if k))
     result = serialize(root)
     return result if len(result) < MAX_SSML_CHARS else ssml
 
 
-def _quiet_inside(parent: ET.Element, style: str) -> None:
-    """Rewrite `parent`'s content: runs of text wrapped, containers recursed into."""
+def _quiet_inside(parent: ET.Element, style: str, keep: tuple[str, ...] = ()) -> None:
+    """Rewrite `parent`'s content: runs of text wrapped (kept sentences left out of the
+    wrappers), containers recursed into."""
     rebuilt: list = []
     run: list = []
-    for node in _content(parent):
+    nodes = [piece for node in _content(parent) for piece in _split_kept(node, keep)]
+    for node in nodes:
+        if isinstance(node, _Kept):
+            rebuilt.extend(_wrap_run(run, style))
+            run = []
+            rebuilt.append(str(node))
+            continue
         if isinstance(node, str) or node.tag in _TEXT_LIKE:
             run.append(node)
             continue
         rebuilt.extend(_wrap_run(run, style))
         run = []
         if node.tag in _CONTAINERS and not _is_wrapper(node, style):
-            _quiet_inside(node, style)
+            _quiet_inside(node, style, keep)
         rebuilt.append(node)
     rebuilt.extend(_wrap_run(run, style))
     _set_content(parent, rebuilt)
+
+
+def _split_kept(node: object, keep: tuple[str, ...]) -> list:
+    """A text node cut around the first kept sentence in it (recursively), kept pieces as
+    `_Kept`; any other node as it is."""
+    if not keep or not isinstance(node, str) or isinstance(node, _Kept):
+        return [node]
+    found = [(node.find(k), k) for k in keep if k in node]
+    if not found:
+        return [node]
+    at, sentence = min(found)
+    before, after = node[:at], node[at + len(sentence):]
+    return [*([before] if before else []), _Kept(sentence), *_split_kept(after, keep)]
 
 
 def _wrap_run(run: list, style: str) -> list:

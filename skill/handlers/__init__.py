@@ -38,8 +38,9 @@ from skill.handlers.settings import (
     SetHoldTimeIntentHandler)
 from skill.handlers.touch import TouchEventHandler
 from skill.handlers.side import (
-    GoodbyeIntentHandler, HeatOrColdIntentHandler, HoldLengthIntentHandler,
-    PainReliefIntentHandler, PregnancyIntentHandler)
+    ConditionIntentHandler, DoseIntentHandler, GoodbyeIntentHandler, HeatOrColdIntentHandler,
+    HoldLengthIntentHandler, PainReliefIntentHandler, PregnancyIntentHandler,
+    RemedyIntentHandler)
 from skill.handlers.topics import (
     CausesIntentHandler, MedicationIntentHandler, PreventionIntentHandler, SourcesIntentHandler)
 from skill.settings import Settings
@@ -64,6 +65,9 @@ INTENT_HANDLERS: tuple[type[IntentHandler], ...] = (
     HeatOrColdIntentHandler,
     PainReliefIntentHandler,
     PregnancyIntentHandler,
+    DoseIntentHandler,
+    RemedyIntentHandler,
+    ConditionIntentHandler,
     QuietVoiceIntentHandler,
     NormalVoiceIntentHandler,
     SetHoldTimeIntentHandler,

@@ -17,7 +17,7 @@ from skill.domain.content import Content
 from skill.domain.state import DialogState
 from skill.handlers import serious
 from skill.handlers.common import (
-    Answer, IntentHandler, ask, load_state, respond, steer, tell)
+    Answer, IntentHandler, ask, joined, load_state, respond, steer, tell)
 from skill.handlers.countdown import count_again
 from skill.domain.dialog import QUESTIONS
 from skill.handlers.dialog import reask
@@ -32,8 +32,10 @@ def check_again(content: Content, state: DialogState) -> Answer:
 
 class HelpIntentHandler(IntentHandler):
     """During the check: what the question means, then the question. With a side prompt
-    waiting: that prompt again. Otherwise what the skill does, the disclaimer, and a
-    question."""
+    waiting: that prompt again. Otherwise how to get emergency help first ("help me" may
+    be a call for it), joined to what the skill does, then the disclaimer and a question.
+    The emergency line keeps the normal voice for a whispering user (the quiet-voice
+    interceptor leaves every emergency referral unwhispered)."""
 
     intents = frozenset({"AMAZON.HelpIntent"})
 
@@ -47,7 +49,8 @@ class HelpIntentHandler(IntentHandler):
         disclaimer = self.content.serious.disclaimer
         return ask(state.but(pending="none", question=None, misses=0,
                              sources=disclaimer.sources),
-                   prompts.help, disclaimer.text, prompts.help_question,
+                   joined(prompts.fallback_emergency, prompts.help), disclaimer.text,
+                   prompts.help_question,
                    reprompt=prompts.help_reprompt)
 
 
@@ -80,8 +83,9 @@ class NotSureIntentHandler(IntentHandler):
 
 
 class FallbackIntentHandler(IntentHandler):
-    """Unrecognised speech with no question waiting: how to get emergency help first, then
-    what the skill can do. Never relief steps by itself."""
+    """Unrecognised speech with no question waiting: how to get emergency help first (in
+    the normal voice, even for a whispering user), then what the skill can do. Never
+    relief steps by itself."""
 
     intents = frozenset({"AMAZON.FallbackIntent"})
 

@@ -49,6 +49,10 @@ class Answer(Struct, frozen=True):
     def with_card(self, card: Card) -> "Answer":
         return replace(self, card=card)
 
+    def urgently(self) -> "Answer":
+        """The same answer, said in the normal voice even to a whispering user."""
+        return replace(self, urgent=True)
+
 
 def ask(state: DialogState, *sentences: str, reprompt: str) -> Answer:
     """An open answer from plain sentences, with its reprompt."""
@@ -66,6 +70,13 @@ def lead_in(lead: str | None, sentence: str) -> str:
     if not lead:
         return sentence
     return f"{lead}: {sentence[:1].lower()}{sentence[1:]}"
+
+
+def joined(first: str, second: str) -> str:
+    """Two sentences said as one: `first`'s full stop becomes a semicolon and `second`
+    follows in lower case ("Don't point your toes...; call your local emergency number
+    if..."), so that no more than two sentences come before a question."""
+    return f"{first.rstrip().rstrip('.')}; {second[:1].lower()}{second[1:]}"
 
 
 def steer(content: Content, state: DialogState, *opening: str) -> Answer:

@@ -15,6 +15,7 @@ from skill.domain.countdown import SpokenCount, hold_time, plan_countdown, reada
 from skill.domain.state import DialogState
 from skill.handlers import slots
 from skill.handlers.common import Answer, IntentHandler
+from skill.handlers.relief import not_for_steps
 
 
 def held(content: Content, state: DialogState) -> Step | Stretch:
@@ -37,7 +38,11 @@ def usual_seconds(content: Content, state: DialogState) -> int:
 def countdown_answer(content: Content, state: DialogState, seconds: int,
                      note: str | None = None) -> Answer:
     """One response carrying the whole countdown, then the "another set?" question. It
-    cites the articles behind what is held and behind the hold itself."""
+    cites the articles behind what is held and behind the hold itself. After a referral
+    this session (or for a child's cramp), no stretch is counted: the answer instead."""
+    instead = not_for_steps(content, state)
+    if instead is not None:
+        return instead
     if state.flow != "relief":
         state = state.but(flow="relief", step=0)
     words = content.prompts.countdown

@@ -4,13 +4,16 @@ order by `skill.handlers.register`:
 1. `PreferredHoldInterceptor` (request): the remembered hold time into this session's state;
 2. `RememberSpeechInterceptor` (response): the plain speech kept for "repeat";
 3. `QuietVoiceInterceptor` (response): whispers what goes out for a user who chose the
-   quiet voice, except an urgent answer (the emergency instruction).
+   quiet voice, except an urgent answer (the emergency instruction) and, in any answer,
+   every sentence that refers to emergency help ("If it feels like an emergency, call
+   your local emergency number", the emergency signs after a step).
 The speech memory runs before the whisper, so "repeat" replays the plain speech, whispered
 again on the way out. Response interceptors do not see the exception handler's response.
 """
 from __future__ import annotations
 
 import logging
+import re
 
 from ask_sdk_core.dispatch_components import (
     AbstractExceptionHandler, AbstractRequestInterceptor, AbstractResponseInterceptor)
@@ -20,6 +23,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import SsmlOutputSpeech
 
 from skill.domain import ssml
+from skill.domain.content import EMERGENCY_START as REFERRAL
 from skill.domain.content import Content
 from skill.domain.voice import WHISPER, quiet
 from skill.handlers.common import SPEAK_NORMALLY, load_state, save_state
@@ -86,12 +90,29 @@ class QuietVoiceInterceptor(AbstractResponseInterceptor):
         if not load_preferences(handler_input).quiet_voice:
             return
         for speech in speeches:
-            speech.ssml = quiet(speech.ssml, self.style)
+            speech.ssml = quiet(speech.ssml, self.style, referrals(speech.ssml))
         if sources:  # a screen's documents: their module loads with the first screen
             from skill.domain.screen import map_speech
 
             for found in sources:
-                map_speech(found, lambda ssml_: quiet(ssml_, self.style))
+                map_speech(found, lambda ssml_: quiet(ssml_, self.style, referrals(ssml_)))
+
+
+_SENTENCE = re.compile(r"[^.!?]*[.!?]+|[^.!?]+$")
+
+
+def referrals(document: str) -> tuple[str, ...]:
+    """The sentences of an SSML document (plain text, as parsed) that refer to emergency
+    help: said in the normal voice even for a whispering user. Empty for a document
+    that does not parse."""
+    from xml.etree.ElementTree import ParseError
+
+    try:
+        text = "".join(ssml.parse(document).itertext())
+    except ParseError:
+        return ()
+    sentences = (match.group(0).strip() for match in _SENTENCE.finditer(text))
+    return tuple(s for s in sentences if REFERRAL in s.lower())
 
 
 def _screen_speech(response: Response | None) -> list[dict]:

@@ -107,11 +107,31 @@ def medical_answer(content: Content, state: DialogState, found: dict[str, Named]
     return carry_on(content, answered, sentence, advice)
 
 
+def flags_for(content: Content, found: dict[str, Named]) -> dict[str, bool]:
+    """The session flags a named condition sets (side.toml no_heat_conditions,
+    midwife_conditions); the condition itself is never kept."""
+    condition = found.get("condition")
+    if condition is None:
+        return {}
+    side = content.side
+    flags = {}
+    if condition.id in side.no_heat_conditions:
+        flags["no_heat"] = True
+    if condition.id in side.midwife_conditions:
+        flags["ask_midwife"] = True
+    return flags
+
+
+
 class MedicationIntentHandler(IntentHandler):
+    """"Can statins cause cramps?", "is it my diabetes?". A condition asked about sets the
+    session's flags too (holding heat or medicines back is the cautious reading)."""
+
     intents = frozenset({"MedicationIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
         found, unlisted = slots.medical(handler_input, self.content)
+        state = state.but(**flags_for(self.content, found))
         return medical_answer(self.content, state, found, unlisted)
 
 
