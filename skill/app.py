@@ -256,7 +256,7 @@ LOG_TOPICS: dict[str, str] = {
     **dict.fromkeys(("IsItSeriousIntent", "SymptomIntent", "SignAbsentIntent",
                      "SignUnsureIntent", "CrampDurationIntent", "PregnancyIntent",
                      "MedicationIntent", "PainReliefIntent", "RemedyIntent", "DoseIntent",
-                     "ConditionIntent"), "referral"),
+                     "ConditionIntent", "JourneyIntent"), "referral"),
     **dict.fromkeys(("ReliefStepsIntent", "StretchTimerIntent", "HoldLengthIntent",
                      "HeatOrColdIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent",
                      "AMAZON.PauseIntent", "AMAZON.ResumeIntent", "AMAZON.StartOverIntent"),

@@ -61,8 +61,17 @@ def test_the_set_is_large_and_covers_every_kind() -> None:
     assert all(hasattr(JUDGE, row["expect"]) for row in ROWS)
 
 
+#: Rows whose answer is deliberately more urgent than the kind the row names, each with why.
+#: The row stays as written; the test checks the more urgent answer instead.
+MORE_URGENT: dict[str, tuple[str, str]] = {
+    "c112": ("emergency", "a child screaming with the pain is also the articles' unbearable-pain "
+                          "sign: the emergency line comes first and nothing delays it"),
+}
+
+
 @pytest.mark.parametrize("row", ROWS, ids=[r["id"] for r in ROWS])
 def test_each_phrasing_gets_its_kind_of_answer(resolver, transport, row) -> None:
     heard, heard_as = play(resolver, transport, row["turns"], row["id"])
-    why = JUDGE.judge(row["expect"])(heard)
+    kind = MORE_URGENT.get(row["id"], (row["expect"], ""))[0]
+    why = JUDGE.judge(kind)(heard)
     assert why is None, f"{row['turns']!r} ({row['why']}): {why}\n  heard: {heard_as}\n  said: {heard.text!r}"

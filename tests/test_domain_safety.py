@@ -47,7 +47,11 @@ def test_tiers_are_ordered_emergency_first() -> None:
     ("my calf is red and swollen", {"swelling"}),
     ("it's red", {"redness"}),
     ("a bee stung me", {"toxic_contact"}),
-    ("it's not a clot", {"clot"}),                      # words only: negation is the intent's
+    ("it's not a clot", set()),                         # a denial right before it: absent
+    ("it's not swollen or red just tight", set()),      # "or" carries the denial on
+    ("it isn't swollen but it's red", {"redness"}),     # "but" ends it
+    ("no i can't breathe", {"breathing"}),              # "no" said first denies nothing
+    ("no swelling but i can't breathe", {"breathing"}),
     ("my chest feels tight and my leg is numb", {"chest", "numbness"}),
     ("just a cramp", set()),
     ("", set()),

@@ -58,6 +58,7 @@ def signs_in(text: str | None, phrases: Sequence[tuple[tuple[str, ...], Sign]],
         return []
     present = set(heard)
     used = [False] * len(heard)
+    denied = _denied(heard)
     found: list[Sign] = []
     places = (range(len(phrases)) if starts is None else
               sorted(place for word in present for place in starts.get(word, ())))
@@ -68,10 +69,35 @@ def signs_in(text: str | None, phrases: Sequence[tuple[tuple[str, ...], Sign]],
         for start in range(len(heard) - len(target) + 1):
             end = start + len(target)
             if tuple(heard[start:end]) == target and not any(used[start:end]):
+                if denied[start]:
+                    continue  # "not swollen": absent; a shorter phrase inside may still count
                 used[start:end] = [True] * len(target)
                 found.append(sign)
                 break
     return found
+
+
+#: Words that say a sign is absent when they come right before it ("not swollen", "no
+#: bites or stings"); "or" and "nor" carry the denial on to the next sign.
+DENIALS = frozenset({"not", "no", "isn't", "aren't", "wasn't", "never", "without", "nor",
+                     "nothing", "haven't", "hasn't", "didn't", "don't", "doesn't", "nae"})
+CARRY_DENIAL = frozenset({"or", "nor", "any", "a", "an", "really", "that", "very", "at", "all"})
+
+
+def _denied(heard: Sequence[str]) -> list[bool]:
+    """For each word, whether a denial reaches it: the word right after a denial word, and
+    the words joined on by "or" ("not swollen or red"); "but" and anything else end it."""
+    denied = [False] * len(heard)
+    reach = False
+    for place, word in enumerate(heard):
+        if word in DENIALS:
+            reach = True
+            continue
+        denied[place] = reach
+        if reach and word not in CARRY_DENIAL and place + 1 < len(heard) \
+                and heard[place + 1] not in ("or", "nor"):
+            reach = False
+    return denied
 
 
 def combined(signs: Sequence[Sign],

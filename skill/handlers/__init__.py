@@ -30,8 +30,8 @@ from skill.handlers.preferences import SkillDisabledEventHandler
 from skill.handlers.relief import LaunchRequestHandler, ReliefStepsIntentHandler
 from skill.handlers.replies import PendingReplyHandler
 from skill.handlers.safety import (
-    CrampDurationIntentHandler, RedFlagFirstHandler, SignAbsentIntentHandler,
-    SignUnsureIntentHandler, SymptomIntentHandler)
+    CrampDurationIntentHandler, JourneyIntentHandler, RedFlagFirstHandler,
+    SignAbsentIntentHandler, SignUnsureIntentHandler, SymptomIntentHandler)
 from skill.handlers.serious import IsItSeriousIntentHandler
 from skill.handlers.settings import (
     ForgetSettingsIntentHandler, NormalVoiceIntentHandler, QuietVoiceIntentHandler,
@@ -51,6 +51,7 @@ INTENT_HANDLERS: tuple[type[IntentHandler], ...] = (
     SymptomIntentHandler,
     SignAbsentIntentHandler,
     SignUnsureIntentHandler,
+    JourneyIntentHandler,
     CrampDurationIntentHandler,
     PendingReplyHandler,
     GoodbyeIntentHandler,

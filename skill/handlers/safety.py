@@ -101,9 +101,30 @@ def signs_named(handler_input: HandlerInput, content: Content) -> list[Sign]:
                 or ([sign] if sign else [])
         else:
             found += signs_in(text, index.sign_phrase_order, index.sign_phrase_starts)
-    if CLOT_RISK in index.signs and clot_risk(heard_words, content.red_flags.clot_risk):
+    if CLOT_RISK in index.signs and clot_risk(heard_words + journey_words(handler_input),
+                                              content.red_flags.clot_risk):
         found.append(index.signs[CLOT_RISK])
+    if name_of(handler_input) == "CrampDurationIntent" and cramp_too_long(
+            readable_seconds(slots.heard(handler_input, "duration")), index.emergency_minutes):
+        found.append(index.signs[LONG_CRAMP])
     return combined(found, index.combinations)
+
+
+#: Intents that say what their words are about: the journey ("I drove up from Cornwall
+#: yesterday, seven hours") is in the sample, not in the slot Alexa fills.
+JOURNEY_INTENTS = frozenset({"JourneyIntent"})
+
+
+def name_of(handler_input: HandlerInput) -> str | None:
+    try:
+        return get_intent_name(handler_input)
+    except (AttributeError, TypeError):
+        return None
+
+
+def journey_words(handler_input: HandlerInput) -> list[str]:
+    """The word "journey" when the intent itself says the words are about one."""
+    return ["journey"] if name_of(handler_input) in JOURNEY_INTENTS else []
 
 
 def unknown_symptom_answer(content: Content, state: DialogState, text: str | None,
@@ -176,8 +197,14 @@ class RedFlagFirstHandler(IntentHandler):
         if intent == "SymptomIntent":
             return False
         _known, unknown = slots.sign(handler_input, self.content)
-        return unknown and not only_the_cramp(slots.heard(handler_input, "sign"),
-                                              self.content.red_flags.cramp_words)
+        text = slots.heard(handler_input, "sign")
+        flags = self.content.red_flags
+        if not unknown or only_the_cramp(text, flags.cramp_words):
+            return False
+        # Words about the body are another symptom; other words beside a named cramp only
+        # describe it, and the intent's own handler answers.
+        return about_the_body(text, flags.body_words) or not names_the_cramp(handler_input,
+                                                                             self.content)
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
         return symptom_answer(handler_input, self.content, state)
@@ -219,6 +246,22 @@ class SignUnsureIntentHandler(IntentHandler):
         return symptom_answer(handler_input, self.content, state)
 
 
+class JourneyIntentHandler(IntentHandler):
+    """"I drove up from Cornwall yesterday, about seven hours", "I flew back on Tuesday":
+    the editorial clot-risk rule decides (a doctor first past its thresholds); short of them
+    the steps, with the emergency signs spelled out. A red flag said with it wins."""
+
+    intents = frozenset(JOURNEY_INTENTS)
+
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        sign = strongest(signs_named(handler_input, self.content))
+        if sign is not None and sign.tier != "relief":
+            return sign_answer(self.content, state, sign, None)
+        muscle, _ = slots.muscle(handler_input, self.content)
+        context = self.content.index.signs.get("risk_context") or self.content.index.signs[STRONG_PAIN]
+        return relief_sign_answer(self.content, state, context, muscle)
+
+
 class SignAbsentIntentHandler(IntentHandler):
     """"It's not swollen", "I wasn't stung": a "no" to the check's question about that
     sign; anywhere else, noted and the conversation carries on. Words of doubt in the slot
@@ -227,6 +270,9 @@ class SignAbsentIntentHandler(IntentHandler):
     intents = frozenset({"SignAbsentIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        named = signs_named(handler_input, self.content)
+        if any(sign.id == CLOT_RISK for sign in named):  # the rule's numbers, not a denial
+            return red_flag_answer(self.content, self.content.index.signs[CLOT_RISK])
         if unsure(slots.heard(handler_input, "sign")):
             sign = strongest(signs_named(handler_input, self.content))
             if sign is not None and sign.tier == "emergency":

@@ -214,12 +214,11 @@ class Resolver:
                   for w in re.sub(r"(\{\w+\})", r" \1 ", text).split()]
         # Listed values in the sample's own words are typed too ("can i take paracetamol"
         # reads as "can i take <REMEDY>"), so a close match compares like with like; but a
-        # symptom's words in a sample of an intent without a symptom slot ("my {muscle} is
-        # killing me") are that intent's own wording: typed as a symptom, they would pull
-        # "my ankle is swollen" away from the symptom intent.
-        own = set(types.values())
+        # symptom's words among a sample's own words ("my {muscle} is killing me") are that
+        # sample's wording, never a symptom slot: typed as one, they would pull "my ankle is
+        # swollen" away from the symptom intent, or drop the symptom said.
         typed = stems(self._typed_tokens(
-            " ".join(marked), None if SYMPTOM_TYPE in own else set(self.entities) - {SYMPTOM_TYPE})[0])
+            " ".join(marked), set(self.entities) - {SYMPTOM_TYPE})[0])
         literal_words = len(re.sub(r"\{\w+\}", " ", text).split())
         pattern = None
         parts = tuple(re.split(r"\{(\w+)\}", text))
@@ -464,7 +463,7 @@ class Resolver:
         spans = []
         for phrase in self.entities.get(SYMPTOM_TYPE, {}):
             target = phrase.split()
-            if len(target) == 1 and content_words(stems(target)) <= self.other_words:
+            if self._weak_symptom(phrase):
                 continue
             start = _find_span(words, target)
             if start is not None:
@@ -472,6 +471,12 @@ class Resolver:
         if not spans:
             return None
         return " ".join(words[min(a for a, _ in spans):max(b for _, b in spans)])
+
+    def _weak_symptom(self, phrase: str) -> bool:
+        """A one-word symptom value that other intents' samples use as their own word."""
+        target = phrase.split()
+        return len(target) == 1 and bool(getattr(self, "other_words", None)) \
+            and content_words(stems(target)) <= self.other_words
 
     def _symptom_intent(self, intent: str) -> bool:
         """An intent whose every slot is a symptom or a muscle: what a spotted symptom is
@@ -493,6 +498,8 @@ class Resolver:
             if types is not None and type_name not in types:
                 continue
             for phrase in sorted(index, key=lambda p: -len(p.split())):
+                if type_name == SYMPTOM_TYPE and self._weak_symptom(phrase):
+                    continue  # "cold" in "heat or cold on it" is the heat question's word
                 span = _find_span(words, phrase.split())
                 if span is not None:
                     found[type_name] = phrase
