@@ -32,7 +32,10 @@ REPLY_INTENTS = {"NotSureIntent", "SignAbsentIntent", "CrampDurationIntent", "Go
                  "DoseIntent", "RemedyIntent", "ConditionIntent"}
 #: Red flags and everything else said in the same breath: many shapes.
 SAFETY_INTENTS = {"SymptomIntent", "SignUnsureIntent"}
-CUSTOM_INTENTS = ANSWER_INTENTS | SETTINGS_INTENTS | REPLY_INTENTS | SAFETY_INTENTS
+#: A journey said beside a cramp (the clot-risk rule): fewer, plainer phrasings.
+JOURNEY_INTENTS = {"JourneyIntent"}
+CUSTOM_INTENTS = (ANSWER_INTENTS | SETTINGS_INTENTS | REPLY_INTENTS | SAFETY_INTENTS
+                  | JOURNEY_INTENTS)
 BUILTINS = {f"AMAZON.{n}Intent" for n in (
     "Help", "Stop", "Cancel", "Fallback", "NavigateHome", "Next", "Previous", "Repeat",
     "StartOver", "Yes", "No", "Pause", "Resume")}
@@ -88,6 +91,7 @@ def test_slots_are_declared_as_specified(model):
                      "SymptomIntent": {"sign": "SIGN", "muscle": "MUSCLE"},
                      "SignAbsentIntent": {"sign": "SIGN"},
                      "SignUnsureIntent": {"sign": "SIGN", "muscle": "MUSCLE"},
+                     "JourneyIntent": {"sign": "SIGN", "muscle": "MUSCLE"},
                      "CrampDurationIntent": {"duration": "AMAZON.DURATION", "muscle": "MUSCLE",
                                              **sign},
                      "GoodbyeIntent": {},

@@ -30,7 +30,7 @@ NIGHT_SCRIPT = PROJECT_ROOT / "interaction_models" / "scripts" / "night.txt"
 ANNOTATIONS_DIR = PROJECT_ROOT / "interaction_models" / "annotations"
 #: The core set, then the sections written later (each frozen once written).
 SECTIONS = ("en-US.csv", "en-US-red-flags.csv", "en-US-side-questions.csv", "en-US-goodbyes.csv",
-            "en-US-doubt.csv", "en-US-remedies.csv")
+            "en-US-doubt.csv", "en-US-remedies.csv", "en-US-journeys.csv")
 MIN_ACCURACY = 0.95
 #: Rows added with the red flags, side questions and goodbyes.
 MIN_NEW_ROWS = 80

@@ -447,7 +447,9 @@ class Resolver:
             return None
         slots = {}
         types = self.intent_slots[best.intent]
-        for name in best.slot_order:
+        for name in types:  # the muscle said beside it fills its slot too ("my leg really hurts")
+            if types[name] == SYMPTOM_TYPE and name not in best.slot_order:
+                continue
             if types[name] in found:
                 slot = self.resolve_slot(name, types[name], found[types[name]])
                 if slot is not None:
@@ -460,14 +462,18 @@ class Resolver:
         of bed and now i can't put any weight on that leg"), as a device's slot would take
         them; None when no symptom is said, or only one word the other intents' samples use."""
         words = text.split()
-        spans = []
-        for phrase in self.entities.get(SYMPTOM_TYPE, {}):
+        spans: list[tuple[int, int]] = []
+        for phrase in sorted(self.entities.get(SYMPTOM_TYPE, {}), key=lambda p: -len(p.split())):
             target = phrase.split()
             if self._weak_symptom(phrase):
                 continue
             start = _find_span(words, target)
-            if start is not None:
-                spans.append((start, start + len(target)))
+            if start is None:
+                continue
+            end = start + len(target)
+            if any(start < b and a < end for a, b in spans):
+                continue  # the longer phrase said there already counts
+            spans.append((start, end))
         if not spans:
             return None
         return " ".join(words[min(a for a, _ in spans):max(b for _, b in spans)])
