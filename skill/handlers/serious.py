@@ -57,7 +57,7 @@ def start_check(content: Content, state: DialogState) -> Answer:
 def reply(content: Content, state: DialogState, said: triage.Reply) -> Answer:
     """Take one reply to the current question; ask the next one or say the result."""
     verdict = triage.answer(kinds(content), state.question or 0, said,
-                            held_back=state.referred)
+                            held_back=state.referred, doubted=state.doubted)
     if isinstance(verdict, triage.Ask):
         moved = state.but(question=verdict.index, misses=0)
         answered = current(content, state)
@@ -71,7 +71,7 @@ def unsure_answer(content: Content, moved: DialogState, answered: Question) -> A
     """"Not sure" to an emergency question: when to call the emergency number, at once and
     in the normal voice, then the next question (`moved` is on it). Nothing that offers
     massage or heat comes before the remaining questions are answered."""
-    held = moved.but(referred=moved.referred or answered.unsure_holds_back)
+    held = moved.but(referred=moved.referred or answered.unsure_holds_back, doubted=True)
     asked = ask_question(content, held, answered.unsure or "")
     cited = tuple(sorted({*answered.sources, *asked.state.sources}))
     return replace(asked, state=asked.state.but(sources=cited), urgent=True)
