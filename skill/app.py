@@ -254,9 +254,9 @@ def _looks_like_envelope(envelope: Any) -> bool:
 #: questions of every kind are one word, "referral"; an intent not listed is "other".
 LOG_TOPICS: dict[str, str] = {
     **dict.fromkeys(("IsItSeriousIntent", "SymptomIntent", "SignAbsentIntent",
-                     "CrampDurationIntent", "PregnancyIntent", "MedicationIntent",
-                     "PainReliefIntent", "DoseIntent", "RemedyIntent", "ConditionIntent",
-                     "TenMinuteTimerIntent"), "referral"),
+                     "SignUnsureIntent", "CrampDurationIntent", "PregnancyIntent",
+                     "MedicationIntent", "PainReliefIntent", "RemedyIntent", "DoseIntent",
+                     "ConditionIntent", "JourneyIntent", "TenMinuteTimerIntent"), "referral"),
     **dict.fromkeys(("ReliefStepsIntent", "StretchTimerIntent", "HoldLengthIntent",
                      "HeatOrColdIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent",
                      "AMAZON.PauseIntent", "AMAZON.ResumeIntent", "AMAZON.StartOverIntent"),

@@ -9,7 +9,7 @@ import pytest
 
 from skill import envelopes
 from skill.domain import safety
-from skill.domain.content import TIERS
+from skill.domain.content import TIERS, _normalise
 from skill.settings import PROJECT_ROOT
 
 from .conversation import Talk
@@ -47,7 +47,11 @@ def test_tiers_are_ordered_emergency_first() -> None:
     ("my calf is red and swollen", {"swelling"}),
     ("it's red", {"redness"}),
     ("a bee stung me", {"toxic_contact"}),
-    ("it's not a clot", {"clot"}),                      # words only: negation is the intent's
+    ("it's not a clot", set()),                         # a denial right before it: absent
+    ("it's not swollen or red just tight", set()),      # "or" carries the denial on
+    ("it isn't swollen but it's red", {"redness"}),     # "but" ends it
+    ("no i can't breathe", {"breathing"}),              # "no" said first denies nothing
+    ("no swelling but i can't breathe", {"breathing"}),
     ("my chest feels tight and my leg is numb", {"chest", "numbness"}),
     ("just a cramp", set()),
     ("", set()),
@@ -74,7 +78,19 @@ def test_the_first_word_index_finds_exactly_what_the_full_scan_finds() -> None:
 def test_the_content_keeps_every_phrase_longest_first() -> None:
     lengths = [len(words) for words, _ in PHRASES]
     assert lengths == sorted(lengths, reverse=True)
-    assert {" ".join(words) for words, _ in PHRASES} == set(CONTENT.index.sign_phrases)
+    every = {" ".join(words) for words, _ in CONTENT.index.slot_phrase_order}
+    assert every == set(CONTENT.index.sign_phrases)
+    strict = {" ".join(words) for words, _ in PHRASES}
+    loose = {_normalise(phrase) for sign in SIGNS.values() for phrase in sign.loose}
+    assert strict <= every and every - strict == loose - strict
+
+
+def test_everyday_words_mean_a_sign_only_in_the_sign_slot() -> None:
+    slot = CONTENT.index.slot_phrase_order
+    for text in ("something cold", "a hot bath", "a warm towel", "hot water bottle"):
+        assert safety.signs_in(text, PHRASES) == [], text
+    assert [s.id for s in safety.signs_in("cold", slot)] == ["limb_colour"]
+    assert [s.id for s in safety.signs_in("really hot", slot)] == ["warmth"]
 
 
 @pytest.mark.parametrize("seconds, limit, too_long", [
@@ -98,7 +114,7 @@ def test_the_model_sign_values_are_the_table() -> None:
     types = {t["name"]: t for t in model["interactionModel"]["languageModel"]["types"]}
     values = {v["id"]: {v["name"]["value"], *v["name"].get("synonyms", [])}
               for v in types["SIGN"]["values"]}
-    assert values == {sign.id: set(sign.phrases) for sign in SIGNS.values()}
+    assert values == {sign.id: {*sign.phrases, *sign.loose} for sign in SIGNS.values()}
 
 
 def test_what_the_articles_call_ordinary_is_not_a_red_flag() -> None:
@@ -181,15 +197,55 @@ def test_a_short_stated_cramp_gets_the_steps_with_the_emergency_signs(client) ->
     assert turn.text[len(signs):].strip().startswith(CONTENT.relief_plan(None)[0].text.rstrip("."))
 
 
-@pytest.mark.parametrize("words, relief", [("cramping up badly", True), ("purple spots", False)])
-def test_an_unknown_symptom_word(client, words, relief) -> None:
+@pytest.mark.parametrize("words, answer", [
+    ("cramping up badly", "relief"), ("yellow spots", "doctor"), ("greenish", "doctor"),
+    ("oozing", "doctor"), ("tired", "question"), ("a bit better", "question"),
+    ("banana", "question"),
+])
+def test_an_unknown_symptom_word(client, words, answer) -> None:
     talk = Talk(client)
     turn = talk.intent("SymptomIntent", sign=envelopes.slot("sign", words,
                                                              status="ER_SUCCESS_NO_MATCH"))
-    if relief:
+    if answer == "relief":
         assert turn.text.startswith(CONTENT.relief_plan(None)[0].text)
-    else:
+    elif answer == "doctor":
         assert turn.text == CONTENT.index.sign_answers["doctor"].text and turn.ended
+    else:
+        assert turn.text == PROMPTS.symptom.anything_else and not turn.ended
+
+
+def _asked(client) -> Talk:
+    talk = Talk(client)
+    talk.launch()
+    turn = talk.intent("SymptomIntent", sign=envelopes.slot("sign", "tired",
+                                                             status="ER_SUCCESS_NO_MATCH"))
+    assert turn.text == PROMPTS.symptom.anything_else
+    return talk
+
+
+def test_the_unknown_word_question_yes_is_a_doctor_first(client) -> None:
+    turn = _asked(client).intent("AMAZON.YesIntent")
+    assert turn.text == CONTENT.index.sign_answers["doctor"].text and turn.ended
+
+
+def test_the_unknown_word_question_no_is_the_steps(client) -> None:
+    turn = _asked(client).intent("AMAZON.NoIntent")
+    assert turn.text.startswith(CONTENT.relief_plan(None)[0].text) and not turn.ended
+
+
+def test_the_unknown_word_question_a_named_sign_gets_its_answer(client) -> None:
+    turn = _asked(client).intent("SymptomIntent", sign=resolved("swelling"))
+    assert turn.text == CONTENT.index.sign_answers["doctor"].text and turn.ended
+
+
+def test_the_unknown_word_question_unclear_twice_is_the_steps_with_the_signs(client) -> None:
+    talk = _asked(client)
+    first = talk.intent("AMAZON.FallbackIntent")
+    assert PROMPTS.symptom.anything_else_short in first.text and not first.ended
+    second = talk.intent("AMAZON.FallbackIntent")
+    assert "Call your local emergency number if" in second.text and not second.ended
+    assert any(step.text.split(";")[0][:30] in second.text
+               for step in CONTENT.relief_plan(None)[:1])
 
 
 def test_a_childs_cramp_gets_a_doctor_and_the_emergency_signs(client) -> None:

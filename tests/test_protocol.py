@@ -49,6 +49,8 @@ REACH: dict[str, list[tuple[str, dict[str, Any]]]] = {
     "forget": [("ForgetSettingsIntent", {})],
     "hold_time": [("SetHoldTimeIntent", {})],
     "which_medical": [("MedicationIntent", {})],
+    "anything_else": [("SymptomIntent", {"sign": {"name": "sign", "value": "tired",
+                                                  "confirmationStatus": "NONE"}})],
     # offers of Alexa's services: only to a request that names Alexa's API (NO_API)
     "timer_offer": [("IsItSeriousIntent", {}), ("No", {})],
     "reminder_offer": [("PreventionIntent", {})] + [("Yes", {})] * 3,
@@ -91,6 +93,9 @@ ACCEPTED: dict[tuple[str, str], str] = {
     ("forget", "unsure"): PROMPTS.settings.forget_prompt,
     ("hold_time", "duration"): "40 seconds from now on",
     ("which_medical", "name"): "statins",
+    ("anything_else", "yes"): CONTENT.index.sign_answers["doctor"].text,
+    ("anything_else", "no"): PLAN[0].text,
+    ("anything_else", "unsure"): PROMPTS.symptom.anything_else_short,
     ("timer_offer", "yes"): PROMPTS.alerts.timer_ask_permission,
     ("timer_offer", "no"): QUESTIONS[1].text,
     ("timer_offer", "duration"): QUESTIONS[1].text,
@@ -167,6 +172,9 @@ def test_unclear_answers_ask_again_short_then_take_the_rule(client, pending) -> 
             assert second.text == f"{question.unsure} {QUESTIONS[before['question'] + 1].text}"
         else:
             assert second.text.startswith(CONTENT.outcome("doctor").text)
+    elif waiting.second_miss == "steps":  # the steps, with the emergency signs spelled out
+        assert "Call your local emergency number if" in second.text and not second.ended
+        assert talk.attributes[KEY].get("pending", "none") != pending
     else:
         assert talk.attributes[KEY].get("pending", "none") != pending
         assert second.text.startswith(FALLBACK_EMERGENCY)

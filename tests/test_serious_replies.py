@@ -189,9 +189,8 @@ def test_after_not_sure_the_remaining_questions_come_before_any_relief(talk, ind
         # a sting, bite or contact not ruled out: the watch advice, and no steps at all
         assert end.text == WATCH and end.ended and no_relief_in(end)
         assert "whispered" not in end.ssml
-    else:
-        assert end.text.startswith(CONTENT.outcome("reassure").text)
-        assert end.text.endswith(OFFER) and not end.ended
+    else:  # a doubt never ends on "usually harmless": the watch advice, then the steps offered
+        assert end.text.startswith(WATCH) and end.text.endswith(OFFER) and not end.ended
 
 
 @pytest.mark.parametrize("later", ["Yes", "NotSureIntent"])
@@ -329,3 +328,17 @@ def test_starting_the_check_again_keeps_relief_held_back(talk) -> None:
     for _ in QUESTIONS:
         turn = talk.intent("No")
     assert turn.text == WATCH and turn.ended and no_relief_in(turn)
+
+
+def test_not_sure_early_then_every_no_never_ends_on_usually_harmless(client) -> None:
+    """"Not sure" to the ten-minute question, then "no" to every other: the check ends on
+    when to call (the cautious watch advice), never on the all-clear, and offers the steps
+    (only an unsure sting, bite or contact holds them back)."""
+    talk = Talk(client)
+    talk.intent("IsItSeriousIntent")
+    talk.intent("NotSureIntent")
+    for _question in CONTENT.serious.question[1:]:
+        turn = talk.intent("No")
+    assert turn.text.startswith(CONTENT.outcome("watch").text)
+    assert CONTENT.outcome("reassure").text not in turn.text
+    assert turn.text.endswith(CONTENT.prompts.check.offer_relief) and not turn.ended

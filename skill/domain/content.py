@@ -248,6 +248,8 @@ Tier = Literal["emergency", "outside", "doctor", "check", "relief"]
 #: shorter one STRONG_PAIN's (the relief steps with the emergency signs spelled out).
 LONG_CRAMP = "long_cramp"
 STRONG_PAIN = "strong_pain"
+#: The sign whose answer the editorial clot-risk rule gives (skill.domain.risk).
+CLOT_RISK = "clot_risk"
 #: The answer for a symptom the table does not know: 000's "any other symptoms".
 UNKNOWN_SIGN_ANSWER = "doctor"
 #: Tiers in precedence order: when one breath names several signs, the first tier wins.
@@ -271,6 +273,9 @@ class Sign(_Cited):
     tier: Tier
     answer: NonEmpty
     phrases: Annotated[tuple[NonEmpty, ...], Meta(min_length=1)]
+    #: Everyday words that mean the sign only when Alexa heard them as the symptom ("my
+    #: foot is cold"), never inside other words ("something cold", "a hot bath").
+    loose: tuple[NonEmpty, ...] = ()
     #: The serious-check question this sign answers ("it's not unbearable": a no).
     question: str | None = None
 
@@ -286,6 +291,26 @@ class SignAnswer(_Cited):
     #: A relief.toml caution said as the note (the emergency signs, kept in one place).
     note_caution: str | None = None
     ends: bool = False
+
+
+class Combination(_Strict):
+    """Signs that, named together, mean a more urgent one (a fall and no weight on the leg)."""
+
+    signs: Annotated[tuple[NonEmpty, ...], Meta(min_length=2)]
+    becomes: NonEmpty
+
+
+class ClotRiskRule(_Strict):
+    """The editorial clot-risk rule's thresholds and words (skill.domain.risk)."""
+
+    travel_hours: Annotated[int, Meta(ge=1, le=48)]
+    travel_weeks: Annotated[int, Meta(ge=1, le=52)]
+    operation_months: Annotated[int, Meta(ge=1, le=24)]
+    bed_days: Annotated[int, Meta(ge=1, le=60)]
+    travel_words: Annotated[tuple[NonEmpty, ...], Meta(min_length=1)]
+    operation_words: Annotated[tuple[NonEmpty, ...], Meta(min_length=1)]
+    bed_words: Annotated[tuple[NonEmpty, ...], Meta(min_length=1)]
+    why: NonEmpty
 
 
 class TimerLines(_Strict):
@@ -308,8 +333,15 @@ class ServicesFile(_Strict):
 class RedFlagsFile(_Strict):
     #: Words that describe the cramp itself (an unknown "sign" made only of them is the cramp).
     cramp_words: tuple[NonEmpty, ...]
+    #: Words that name the cramp itself: unknown words beside them describe the cramp.
+    cramp_names: tuple[NonEmpty, ...]
+    #: Words that describe the body (a colour, the skin, a feeling): an unknown symptom that
+    #: holds one is another symptom (a doctor first); one that holds none is asked about.
+    body_words: tuple[NonEmpty, ...]
     sign: Annotated[tuple[Sign, ...], Meta(min_length=1)]
     answer: Annotated[tuple[SignAnswer, ...], Meta(min_length=1)]
+    clot_risk: ClotRiskRule
+    combination: tuple[Combination, ...] = ()
 
 
 class SideLine(_Cited):
@@ -497,8 +529,16 @@ class ScreenPrompts(_Strict):
     again: NonEmpty
 
 
+class SymptomPrompts(_Strict):
+    #: Words heard as a symptom that are no sign ("tired", "a bit better"): asked once.
+    anything_else: NonEmpty
+    anything_else_short: NonEmpty
+    anything_else_reprompt: NonEmpty
+
+
 class PromptsFile(_Strict):
     general: GeneralPrompts
+    symptom: SymptomPrompts
     relief: ReliefPrompts
     countdown: CountdownPrompts
     check: CheckPrompts
@@ -552,6 +592,14 @@ class ContentIndex(Struct, frozen=True):
     #: A phrase's first word -> the places in `sign_phrase_order` of the phrases it starts
     #: (so a scan looks only at phrases that can be there).
     sign_phrase_starts: dict[str, tuple[int, ...]]
+    #: The same for a SIGN slot's own words: every phrase, the everyday ones too.
+    slot_phrase_order: tuple[tuple[tuple[str, ...], Sign], ...]
+    slot_phrase_starts: dict[str, tuple[int, ...]]
+    #: The everyday words alone (normalised) -> their sign: they count only as the whole
+    #: symptom ("a bit warm"), never inside other words ("warm and cosy in bed").
+    loose_phrases: dict[str, Sign]
+    #: Sign ids named together -> the sign they mean (content/red_flags.toml combinations).
+    combinations: tuple[tuple[frozenset[str], Sign], ...]
     sign_answers: dict[str, SignAnswer]
     remedy_phrases: dict[str, Remedy]
     person_phrases: dict[str, Person]
@@ -587,14 +635,20 @@ def _caution_first(step: Step, cautions: dict[str, Item]) -> Step:
                                    sources=tuple(sorted({*before.sources, *step.sources})))
 
 
-def _sign_phrases(signs: Iterable[Sign]) -> dict[str, Sign]:
-    """Normalised id and phrases of each sign -> the sign (first one wins)."""
+def _sign_phrases(signs: Iterable[Sign], loose: bool = False) -> dict[str, Sign]:
+    """Normalised id and phrases of each sign -> the sign (first one wins); with `loose`,
+    the everyday words too (for a SIGN slot's own words)."""
     table: dict[str, Sign] = {}
     for sign in signs:
-        for phrase in (sign.id.replace("_", " "), *sign.phrases):
+        for phrase in (sign.id.replace("_", " "), *sign.phrases, *(sign.loose if loose else ())):
             table.setdefault(_normalise(phrase), sign)
     table.pop("", None)
     return table
+
+
+def _longest_first(phrases: dict[str, Sign]) -> tuple[tuple[tuple[str, ...], Sign], ...]:
+    return tuple(sorted(((tuple(p.split()), sign) for p, sign in phrases.items()),
+                        key=lambda entry: -len(entry[0])))
 
 
 def _starts(order: Sequence[tuple[tuple[str, ...], Any]]) -> dict[str, tuple[int, ...]]:
@@ -608,7 +662,8 @@ def build_index(muscles: MusclesFile, relief: ReliefFile, serious: SeriousFile,
                 medical: MedicalFile, red_flags: RedFlagsFile, side: SideFile) -> ContentIndex:
     stretches = {s.muscle: s for s in relief.stretch}
     lists = {"medicine": medical.medicine, "condition": medical.condition}
-    sign_phrases = _sign_phrases(red_flags.sign)
+    sign_phrases = _sign_phrases(red_flags.sign, loose=True)
+    signs = {sign.id: sign for sign in red_flags.sign}
     cautions = {c.id: c for c in relief.caution}
     return ContentIndex(
         muscles={m.id: m for m in muscles.muscle},
@@ -622,12 +677,17 @@ def build_index(muscles: MusclesFile, relief: ReliefFile, serious: SeriousFile,
                                if q.kind == "emergency" and q.over_minutes), default=None),
         medical={kind: {n.id: n for n in items} for kind, items in lists.items()},
         medical_phrases={kind: _phrase_table(items) for kind, items in lists.items()},
-        signs={sign.id: sign for sign in red_flags.sign},
+        signs=signs,
         sign_phrases=sign_phrases,
-        sign_phrase_order=(order := tuple(sorted(((tuple(p.split()), sign) for p, sign in
-                                                  sign_phrases.items()),
-                                                 key=lambda entry: -len(entry[0])))),
+        sign_phrase_order=(order := _longest_first(_sign_phrases(red_flags.sign))),
         sign_phrase_starts=_starts(order),
+        slot_phrase_order=(slot_order := _longest_first(sign_phrases)),
+        slot_phrase_starts=_starts(slot_order),
+        loose_phrases={_normalise(phrase): sign for sign in red_flags.sign
+                       for phrase in sign.loose},
+        combinations=tuple((frozenset(c.signs), signs[c.becomes])
+                           for c in red_flags.combination
+                           if c.becomes in signs and set(c.signs) <= set(signs)),
         sign_answers={answer.id: answer for answer in red_flags.answer},
         remedy_phrases=_phrase_table(side.remedy),
         person_phrases=_phrase_table(side.person),
@@ -1111,9 +1171,13 @@ def _check_red_flags(where: str, content: Content) -> Iterator[str]:
         if sign.tier in ("emergency", "outside") and not (answer.text or "").lower().startswith(
                 "call your local emergency number"):
             yield f"{where}: sign[{index}]: an {sign.tier} answer must start with 'Call your local emergency number'"
+    for index, combination in enumerate(flags.combination):
+        for named in (*combination.signs, combination.becomes):
+            if named not in signs:
+                yield f"{where}: combination[{index}]: unknown sign '{named}'"
     seen: dict[str, str] = {}
     for sign in flags.sign:
-        for phrase in sign.phrases:
+        for phrase in (*sign.phrases, *sign.loose):
             key = _normalise(phrase)
             if key in seen and seen[key] != sign.id:
                 yield f"{where}: sign '{sign.id}': phrase '{phrase}' also names sign '{seen[key]}'"

@@ -24,8 +24,8 @@ from msgspec import Struct
 
 #: The question the last response asked, if any.
 Pending = Literal["none", "check", "count", "next", "another_set", "start_over", "relief",
-                  "more", "forget", "hold_time", "which_medical", "timer_offer",
-                  "reminder_offer"]
+                  "more", "forget", "hold_time", "which_medical", "anything_else",
+                  "timer_offer", "reminder_offer"]
 #: What a request says in answer to a question.
 ReplyKind = Literal["yes", "no", "unsure", "duration", "name", "miss"]
 
@@ -39,7 +39,7 @@ class PendingQuestion(Struct, frozen=True):
     prompt: str
     reprompt: str
     short: str
-    second_miss: Literal["unsure", "drop"] = "drop"
+    second_miss: Literal["unsure", "drop", "steps"] = "drop"
     side: bool = False
 
 
@@ -75,6 +75,12 @@ QUESTIONS: dict[Pending, PendingQuestion] = {
     "hold_time": PendingQuestion(frozenset({"duration"}), "settings.hold_ask",
                                  "settings.hold_ask_reprompt", "settings.hold_short_reask",
                                  side=True),
+    # "Is anything else wrong besides the cramp?" after words heard as a symptom that are
+    # no sign: yes, a doctor first; no, the steps; unclear twice, the steps with the
+    # emergency signs ("steps")
+    "anything_else": PendingQuestion(frozenset({"yes", "no", "unsure"}), "symptom.anything_else",
+                                     "symptom.anything_else_reprompt",
+                                     "symptom.anything_else_short", second_miss="steps"),
     # "Which medicine or condition?"  a name: the articles' answer
     "which_medical": PendingQuestion(frozenset({"name"}), "topics.which_one",
                                      "topics.which_one_reprompt", "topics.which_one_reprompt",
@@ -107,6 +113,11 @@ SLOT_REPLIES: dict[str, tuple[tuple[str, ReplyKind], ...]] = {
 }
 
 
+#: Intents that are a reply when none of their slots is filled: "I'm not sure" heard as a
+#: doubt about a sign, with no sign in it, is a plain "not sure".
+EMPTY_REPLIES: dict[str, ReplyKind] = {"SignUnsureIntent": "unsure"}
+
+
 def reply_kind(intent: str | None, filled_slots: frozenset[str]) -> ReplyKind | None:
     """What a request says as a reply, if anything: from the intent, or from a filled
     slot of an intent that can carry one."""
@@ -114,6 +125,8 @@ def reply_kind(intent: str | None, filled_slots: frozenset[str]) -> ReplyKind | 
         return None
     if intent in REPLY_INTENTS:
         return REPLY_INTENTS[intent]
+    if intent in EMPTY_REPLIES and not filled_slots:
+        return EMPTY_REPLIES[intent]
     for slot, kind in SLOT_REPLIES.get(intent, ()):
         if slot in filled_slots:
             return kind
@@ -130,7 +143,7 @@ def accepts(pending: Pending, kind: ReplyKind | None) -> bool:
     return waiting is not None and kind is not None and kind in waiting.accepts
 
 
-def after_miss(pending: Pending, misses: int) -> Literal["short", "unsure", "drop"]:
+def after_miss(pending: Pending, misses: int) -> Literal["short", "unsure", "drop", "steps"]:
     """What an unclear answer leads to: the short question again the first time, then
     the question's `second_miss` rule."""
     waiting = QUESTIONS.get(pending)

@@ -58,6 +58,7 @@ def signs_in(text: str | None, phrases: Sequence[tuple[tuple[str, ...], Sign]],
         return []
     present = set(heard)
     used = [False] * len(heard)
+    denied = _denied(heard)
     found: list[Sign] = []
     places = (range(len(phrases)) if starts is None else
               sorted(place for word in present for place in starts.get(word, ())))
@@ -68,10 +69,89 @@ def signs_in(text: str | None, phrases: Sequence[tuple[tuple[str, ...], Sign]],
         for start in range(len(heard) - len(target) + 1):
             end = start + len(target)
             if tuple(heard[start:end]) == target and not any(used[start:end]):
+                if denied[start]:
+                    continue  # "not swollen": absent; a shorter phrase inside may still count
                 used[start:end] = [True] * len(target)
                 found.append(sign)
                 break
     return found
+
+
+#: Words that say a sign is absent when they come right before it ("not swollen", "no
+#: bites or stings"); "or" and "nor" carry the denial on to the next sign.
+DENIALS = frozenset({"not", "no", "isn't", "aren't", "wasn't", "never", "without", "nor",
+                     "nothing", "haven't", "hasn't", "didn't", "don't", "doesn't", "nae"})
+CARRY_DENIAL = frozenset({"or", "nor", "any", "a", "an", "really", "that", "very", "at", "all"})
+
+
+def _denied(heard: Sequence[str]) -> list[bool]:
+    """For each word, whether a denial reaches it: the word right after a denial word, and
+    the words joined on by "or" ("not swollen or red"); "but" and anything else end it."""
+    denied = [False] * len(heard)
+    reach = False
+    for place, word in enumerate(heard):
+        if word in DENIALS:
+            reach = True
+            continue
+        denied[place] = reach
+        if reach and word not in CARRY_DENIAL and place + 1 < len(heard) \
+                and heard[place + 1] not in ("or", "nor"):
+            reach = False
+    return denied
+
+
+def combined(signs: Sequence[Sign],
+             combinations: Sequence[tuple[frozenset[str], Sign]]) -> list[Sign]:
+    """`signs`, plus the sign that any named together mean ("a fall" and "can't put weight
+    on it": a fall with no weight on the leg), from content/red_flags.toml's combinations."""
+    named = {sign.id for sign in signs}
+    return [*signs, *(becomes for together, becomes in combinations if together <= named)]
+
+
+#: Words that make a sign uncertain rather than denied ("not sure if", "don't know if",
+#: "might have", "maybe"): said with a sign, they are never a "no".
+UNSURE_WORDS = frozenset({"maybe", "might", "might've", "perhaps", "possibly", "unsure",
+                          "dunno", "idk"})
+UNSURE_PHRASES = (("not", "sure"), ("don't", "know"), ("do", "not", "know"),
+                  ("no", "idea"), ("can't", "tell"), ("could", "have"), ("could've",),
+                  ("not", "certain"), ("sure", "if"), ("sure", "whether"), ("know", "if"),
+                  ("know", "whether"))
+
+
+def unsure(text: str | None) -> bool:
+    """Whether words say that something is uncertain ("I don't know if", "maybe")."""
+    heard = words(text)
+    if UNSURE_WORDS & set(heard):
+        return True
+    return any(tuple(heard[i:i + len(p)]) == p for p in UNSURE_PHRASES
+               for i in range(len(heard) - len(p) + 1))
+
+
+#: Small words around an everyday sign word that still leave it the whole symptom ("it's a
+#: bit warm", "gone really cold"): "warm and cosy in bed" is more than the symptom.
+LOOSE_FILLERS = frozenset({"a", "an", "the", "bit", "little", "really", "very", "so", "quite",
+                           "all", "gone", "going", "it's", "it", "is", "feels", "feel", "looks",
+                           "look", "my", "kind", "of", "kinda", "sort", "now", "too", "got",
+                           "getting", "turned", "turning", "went", "has", "have", "i've",
+                           "i'm", "i", "am", "me", "and", "just", "bit", "lot", "more"})
+
+
+def whole_symptom(text: str | None, table: Mapping[str, Sign]) -> Sign | None:
+    """The sign that the words are as a whole, small words aside ("it's a bit warm":
+    warmth), or None. `table` maps normalised phrases to signs (the everyday words too)."""
+    kept = [w for w in words(text) if w not in LOOSE_FILLERS]
+    return table.get(" ".join(kept)) if kept else None
+
+
+def slot_signs(text: str | None, phrases: Sequence[tuple[tuple[str, ...], Sign]],
+               starts: Mapping[str, Sequence[int]], table: Mapping[str, Sign]) -> list[Sign]:
+    """Signs in a SIGN slot's words: every phrase found inside them, else the sign the
+    words are as a whole (an everyday word counts only so: "my foot is cold")."""
+    found = signs_in(text, phrases, starts)
+    if found:
+        return found
+    whole = whole_symptom(text, table)
+    return [whole] if whole else []
 
 
 def cramp_too_long(seconds: float | None, limit_minutes: int | None) -> bool:
@@ -79,6 +159,12 @@ def cramp_too_long(seconds: float | None, limit_minutes: int | None) -> bool:
     if seconds is None or limit_minutes is None:
         return False
     return seconds >= limit_minutes * 60
+
+
+def about_the_body(text: str | None, body_words: Iterable[str]) -> bool:
+    """Whether unknown words heard as a symptom describe the body (a colour, the skin, a
+    feeling): then they are another symptom, not words to ask about."""
+    return bool(set(words(text)) & set(body_words))
 
 
 def only_the_cramp(text: str | None, cramp_words: Iterable[str]) -> bool:

@@ -32,7 +32,7 @@ Topic = Literal["none", "prevention", "causes"]
 
 
 #: The derived flags a fresh state of the same session keeps (see the module doc).
-SESSION_FLAGS = ("no_heat", "ask_midwife", "child", "referred", "signs_said")
+SESSION_FLAGS = ("no_heat", "ask_midwife", "child", "referred", "signs_said", "doubted")
 
 
 class DialogState(Struct, kw_only=True, frozen=True, omit_defaults=True):
@@ -73,6 +73,9 @@ class DialogState(Struct, kw_only=True, frozen=True, omit_defaults=True):
     referred: bool = False
     #: The emergency signs were said after a first step this session (said once).
     signs_said: bool = False
+    #: "Not sure" was said to one of the check's emergency questions: the check then never
+    #: ends on "usually harmless", only on when to call (its cautious "watch" advice).
+    doubted: bool = False
     #: Offers of Alexa's services already made this session ("timer", "reminder"): each
     #: is offered once at most. Says nothing about health.
     offers: Annotated[tuple[Literal["timer", "reminder"], ...], Meta(max_length=2)] = ()

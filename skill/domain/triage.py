@@ -93,11 +93,11 @@ def validate(kinds: Sequence[Kind]) -> None:
 
 
 def answer(kinds: Sequence[Kind], index: int, reply: Reply, *,
-           held_back: bool = False) -> Verdict:
+           held_back: bool = False, doubted: bool = False) -> Verdict:
     """Where the check goes after `reply` to question `index` of `kinds`. `held_back`: no
-    relief may be offered this session (then "no" to the last question is WATCH, never
-    REASSURE). An index out of range (stale or tampered state) starts again at the first
-    question."""
+    relief may be offered this session; `doubted`: "not sure" was said to an earlier
+    emergency question (with either, "no" to the last question is WATCH, never REASSURE).
+    An index out of range (stale or tampered state) starts again at the first question."""
     validate(kinds)
     if not 0 <= index < len(kinds):
         return Ask(0)
@@ -112,7 +112,7 @@ def answer(kinds: Sequence[Kind], index: int, reply: Reply, *,
     if index + 1 < len(kinds):
         return Ask(index + 1, unsure=unsure)
     # the last question answered: "not sure" to an emergency one is the cautious WATCH
-    return Done(CheckResult.WATCH if unsure or held_back else CheckResult.REASSURE)
+    return Done(CheckResult.WATCH if unsure or held_back or doubted else CheckResult.REASSURE)
 
 
 def is_urgent(result: CheckResult) -> bool:

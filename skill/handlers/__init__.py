@@ -35,8 +35,8 @@ from skill.handlers.timers import PermissionResponseHandler, TenMinuteTimerInten
 from skill.handlers.relief import LaunchRequestHandler, ReliefStepsIntentHandler
 from skill.handlers.replies import PendingReplyHandler
 from skill.handlers.safety import (
-    CrampDurationIntentHandler, RedFlagFirstHandler, SignAbsentIntentHandler,
-    SymptomIntentHandler)
+    CrampDurationIntentHandler, JourneyIntentHandler, RedFlagFirstHandler,
+    SignAbsentIntentHandler, SignUnsureIntentHandler, SymptomIntentHandler)
 from skill.handlers.serious import IsItSeriousIntentHandler
 from skill.handlers.settings import (
     ForgetSettingsIntentHandler, NormalVoiceIntentHandler, QuietVoiceIntentHandler,
@@ -55,6 +55,8 @@ INTENT_HANDLERS: tuple[type[IntentHandler], ...] = (
     RedFlagFirstHandler,
     SymptomIntentHandler,
     SignAbsentIntentHandler,
+    SignUnsureIntentHandler,
+    JourneyIntentHandler,
     CrampDurationIntentHandler,
     PendingReplyHandler,
     GoodbyeIntentHandler,

@@ -76,7 +76,7 @@ class NotSureIntentHandler(IntentHandler):
     """"Not sure", "I don't know" when no question is waiting for it (a custom intent:
     Amazon has no built-in for it)."""
 
-    intents = frozenset({"NotSureIntent"})
+    intents = frozenset({"NotSureIntent", "SignUnsureIntent"})  # the latter with no sign
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
         return steer(self.content, state, self.content.prompts.general.no_problem)

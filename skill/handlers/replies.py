@@ -14,7 +14,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_request_type
 
 from skill.domain import dialog
-from skill.domain.content import Content
+from skill.domain.content import STRONG_PAIN, Content
 from skill.domain.dialog import Pending, ReplyKind
 from skill.domain.state import DialogState
 from skill.domain.triage import Reply
@@ -23,6 +23,7 @@ from skill.handlers.common import Answer, IntentHandler, ask, load_state, tell
 from skill.handlers.countdown import count_again, countdown_answer, usual_seconds
 from skill.handlers.dialog import back_from_side, reask
 from skill.handlers.relief import first_step, next_step
+from skill.handlers.safety import relief_sign_answer, unknown_sign_answer
 from skill.handlers.settings import confirm_forget, save_hold
 from skill.handlers.alerts import reachable
 from skill.handlers.reminders import set_reminder
@@ -126,6 +127,18 @@ def on_which_medical(handler_input: HandlerInput, content: Content, state: Dialo
     return medical_answer(content, state, found, unlisted)
 
 
+def on_anything_else(handler_input: HandlerInput, content: Content, state: DialogState,
+                     kind: ReplyKind) -> Answer:
+    """"Is anything else wrong besides the cramp?": yes, a doctor first (000: cramps with
+    other symptoms); no, the steps; "not sure" is unclear (asked again, then the steps with
+    the emergency signs)."""
+    if kind == "yes":
+        return unknown_sign_answer(content)
+    if kind == "no":
+        return first_step(content, state.restarted(), state.muscle)
+    return on_miss(content, state)
+
+
 ACTIONS: dict[Pending, Action] = {
     "check": on_check,
     "count": on_count,
@@ -137,6 +150,7 @@ ACTIONS: dict[Pending, Action] = {
     "forget": on_forget,
     "hold_time": on_hold_time,
     "which_medical": on_which_medical,
+    "anything_else": on_anything_else,
     "timer_offer": on_timer_offer,
     "reminder_offer": on_reminder_offer,
 }
@@ -154,6 +168,10 @@ def on_miss(content: Content, state: DialogState) -> Answer:
                      short=True)
     if rule == "unsure":
         return serious.reply(content, state, Reply.UNSURE)
+    if rule == "steps":  # still unclear: the steps, with the emergency signs spelled out
+        strong = content.index.signs[STRONG_PAIN]
+        return relief_sign_answer(content, state.restarted().but(muscle=state.muscle), strong,
+                                  state.muscle)
     waiting = dialog.question(state.pending)
     if waiting is not None and waiting.side:
         return back_from_side(content, state, prompts.fallback_emergency)

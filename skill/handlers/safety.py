@@ -21,12 +21,16 @@ from ask_sdk_core.utils import get_intent_name, is_request_type
 from msgspec.structs import replace
 
 from skill.domain import triage
-from skill.domain.content import LONG_CRAMP, STRONG_PAIN, UNKNOWN_SIGN_ANSWER, Content, Sign
+from skill.domain.content import (
+    CLOT_RISK, LONG_CRAMP, STRONG_PAIN, UNKNOWN_SIGN_ANSWER, Content, Sign)
 from skill.domain.countdown import readable_seconds
-from skill.domain.safety import cramp_too_long, is_red_flag, only_the_cramp, signs_in, strongest
+from skill.domain.risk import clot_risk
+from skill.domain.safety import (
+    about_the_body, combined, cramp_too_long, is_red_flag, only_the_cramp, signs_in, strongest,
+    unsure, words)
 from skill.domain.state import DialogState
 from skill.handlers import serious, slots
-from skill.handlers.common import Answer, IntentHandler, tell
+from skill.handlers.common import Answer, IntentHandler, ask, tell
 from skill.handlers.dialog import carry_on, reask
 from skill.handlers.relief import first_step
 
@@ -78,75 +82,213 @@ def sign_answer(content: Content, state: DialogState, sign: Sign, muscle: str | 
 
 
 def signs_named(handler_input: HandlerInput, content: Content) -> list[Sign]:
-    """Signs named in any slot of the request: a SIGN slot, or a sign phrase inside the
-    words of another slot."""
+    """Signs named in any slot of the request: a SIGN slot (its everyday words too: "my
+    foot is cold"), a sign phrase inside the words of another slot (never an everyday word
+    there: "something cold" is no sign), the clot-risk rule over every slot's words, and
+    the signs that the ones named mean together."""
     found: list[Sign] = []
+    index = content.index
+    heard_words: list[str] = []
     intent = getattr(handler_input.request_envelope.request, "intent", None)
     for name in sorted(getattr(intent, "slots", None) or {}):
         if name in NOT_WORDS:
             continue
+        text = slots.heard(handler_input, name)
+        heard_words += words(text)
         if name == "sign":
             sign, _unknown = slots.sign(handler_input, content)
-            found += [sign] if sign else []
+            found += signs_in(text, index.sign_phrase_order, index.sign_phrase_starts) \
+                or ([sign] if sign else [])
         else:
-            found += signs_in(slots.heard(handler_input, name), content.index.sign_phrase_order,
-                              content.index.sign_phrase_starts)
-    return found
+            found += signs_in(text, index.sign_phrase_order, index.sign_phrase_starts)
+    if CLOT_RISK in index.signs and clot_risk(heard_words + journey_words(handler_input),
+                                              content.red_flags.clot_risk):
+        found.append(index.signs[CLOT_RISK])
+    if name_of(handler_input) == "CrampDurationIntent" and cramp_too_long(
+            readable_seconds(slots.heard(handler_input, "duration")), index.emergency_minutes):
+        found.append(index.signs[LONG_CRAMP])
+    return combined(found, index.combinations)
+
+
+#: Intents that say what their words are about: the journey ("I drove up from Cornwall
+#: yesterday, seven hours") is in the sample, not in the slot Alexa fills.
+JOURNEY_INTENTS = frozenset({"JourneyIntent"})
+
+
+def name_of(handler_input: HandlerInput) -> str | None:
+    try:
+        return get_intent_name(handler_input)
+    except (AttributeError, TypeError):
+        return None
+
+
+def journey_words(handler_input: HandlerInput) -> list[str]:
+    """The word "journey" when the intent itself says the words are about one."""
+    return ["journey"] if name_of(handler_input) in JOURNEY_INTENTS else []
+
+
+def unknown_symptom_answer(content: Content, state: DialogState, text: str | None,
+                           muscle: str | None, beside_cramp: bool = False) -> Answer:
+    """Words heard as a symptom that the table doesn't know. Only the cramp's own words:
+    the steps. Words about the body (a colour, the skin, a feeling): another symptom, a
+    doctor first (000). Other words said `beside_cramp` (a cramp named, or a muscle the
+    model lists): they describe the cramp, the steps. Anything else ("tired", "a bit
+    better"): asked about once."""
+    flags = content.red_flags
+    if only_the_cramp(text, flags.cramp_words):
+        return first_step(content, state.restarted(), muscle)
+    if about_the_body(text, flags.body_words):
+        return unknown_sign_answer(content)
+    if beside_cramp:
+        return first_step(content, state.restarted(), muscle)
+    prompts = content.prompts.symptom
+    asked = state.restarted().but(pending="anything_else", muscle=muscle)
+    return ask(asked, prompts.anything_else, reprompt=prompts.anything_else_reprompt)
+
+
+def symptom_answer(handler_input: HandlerInput, content: Content, state: DialogState) -> Answer:
+    """The answer for what a request says about symptoms, in any intent: the most urgent
+    sign named; else unknown words in the SIGN slot; else the cramp itself."""
+    muscle, _ = slots.muscle(handler_input, content)
+    sign = strongest(signs_named(handler_input, content))
+    if sign is not None:
+        return sign_answer(content, state, sign, muscle)
+    _known, unknown = slots.sign(handler_input, content)
+    if unknown:
+        return unknown_symptom_answer(content, state, slots.heard(handler_input, "sign"), muscle,
+                                      beside_cramp=names_the_cramp(handler_input, content))
+    if muscle is not None:  # a muscle and no sign named: the cramp itself
+        return first_step(content, state.restarted(), muscle)
+    return reask(content, state, content.prompts.general.fallback_emergency)
+
+
+def names_the_cramp(handler_input: HandlerInput, content: Content) -> bool:
+    """Whether the request names the cramp itself: a cramp word in any slot's words, or a
+    muscle the model lists (an unlisted "muscle" may be any words at all)."""
+    muscle, unknown_muscle = slots.muscle(handler_input, content)
+    if muscle is not None and not unknown_muscle:
+        return True
+    names = set(content.red_flags.cramp_names)
+    return any(names & set(words(slots.heard(handler_input, name)))
+               for name in slots.filled(handler_input) if name not in NOT_WORDS)
+
+
+#: Intents whose SIGN slot has a meaning of its own: a sign said to be absent or unsure.
+OWN_SIGN_INTENTS = frozenset({"SignAbsentIntent", "SignUnsureIntent"})
 
 
 class RedFlagFirstHandler(IntentHandler):
-    """Any intent whose slots name a red flag gets the red flag's answer. A negation
-    ("it's not swollen") is SignAbsentIntent's, never a red flag."""
+    """Whatever the intent, a red flag in any of its slots wins; so does a long time said
+    without a number (the check starts), and words in its SIGN slot that the table doesn't
+    know (another symptom, or the question about it). A sign said to be absent or unsure
+    is its own intent's ("it's not swollen", "I don't know if something bit me")."""
 
     intents = frozenset()
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not is_request_type("IntentRequest")(handler_input):
             return False
-        if get_intent_name(handler_input) == "SignAbsentIntent":
+        intent = get_intent_name(handler_input)
+        if intent in OWN_SIGN_INTENTS:
             return False
-        return is_red_flag(strongest(signs_named(handler_input, self.content)))
+        sign = strongest(signs_named(handler_input, self.content))
+        if sign is not None:
+            return is_red_flag(sign) or sign.tier == "check"
+        if intent == "SymptomIntent":
+            return False
+        _known, unknown = slots.sign(handler_input, self.content)
+        text = slots.heard(handler_input, "sign")
+        flags = self.content.red_flags
+        if not unknown or only_the_cramp(text, flags.cramp_words):
+            return False
+        # Words about the body are another symptom; other words beside a named cramp only
+        # describe it, and the intent's own handler answers.
+        return about_the_body(text, flags.body_words) or not names_the_cramp(handler_input,
+                                                                             self.content)
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
-        sign = strongest(signs_named(handler_input, self.content))
-        assert sign is not None  # can_handle found one
-        return red_flag_answer(self.content, sign)
+        return symptom_answer(handler_input, self.content, state)
 
 
 class SymptomIntentHandler(IntentHandler):
     """"My calf is swollen", "a bee stung me", "there's a hard knot": the sign's answer. A
-    symptom the table doesn't know gets a doctor first (000: cramps with other symptoms)."""
+    symptom the table doesn't know: see `unknown_symptom_answer`."""
 
     intents = frozenset({"SymptomIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
-        sign, unknown = slots.sign(handler_input, self.content)
+        return symptom_answer(handler_input, self.content, state)
+
+
+def watch_answer(content: Content) -> Answer:
+    """Unsure about an emergency sign: when to call the emergency number (the check's "not
+    sure" outcome), in the normal voice, and the session ends: no relief step follows an
+    unsure bite, sting or contact."""
+    said = content.outcome(triage.CheckResult.WATCH.value)
+    return tell(DialogState(sources=tuple(sorted(said.sources))), said.text, urgent=True)
+
+
+class SignUnsureIntentHandler(IntentHandler):
+    """"I don't know if something bit me", "maybe it's a bit swollen": uncertainty is not
+    denial. Unsure about an emergency sign: the "not sure" answer (when to call), no relief
+    step; about any other red flag: its answer (a doctor first, or the emergency referral)."""
+
+    intents = frozenset({"SignUnsureIntent"})
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        # With no sign in it, it is a plain "not sure" (the waiting question's, or Amazon's).
+        return super().can_handle(handler_input) and "sign" in slots.filled(handler_input)
+
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        sign = strongest(signs_named(handler_input, self.content))
+        if sign is not None and sign.tier == "emergency":
+            return watch_answer(self.content)
+        return symptom_answer(handler_input, self.content, state)
+
+
+class JourneyIntentHandler(IntentHandler):
+    """"I drove up from Cornwall yesterday, about seven hours", "I flew back on Tuesday":
+    the editorial clot-risk rule decides (a doctor first past its thresholds); short of them
+    the steps, with the emergency signs spelled out. A red flag said with it wins."""
+
+    intents = frozenset(JOURNEY_INTENTS)
+
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        sign = strongest(signs_named(handler_input, self.content))
+        if sign is not None and sign.tier != "relief":
+            return sign_answer(self.content, state, sign, None)
         muscle, _ = slots.muscle(handler_input, self.content)
-        if sign is None:
-            if unknown and only_the_cramp(slots.heard(handler_input, "sign"),
-                                          self.content.red_flags.cramp_words):
-                return first_step(self.content, state.restarted(), muscle)
-            if unknown:
-                return unknown_sign_answer(self.content)
-            if muscle is not None:  # a muscle and no sign named: the cramp itself
-                return first_step(self.content, state.restarted(), muscle)
-            prompts = self.content.prompts.general
-            return reask(self.content, state, prompts.fallback_emergency)
-        return sign_answer(self.content, state, sign, muscle)
+        context = self.content.index.signs.get("risk_context") or self.content.index.signs[STRONG_PAIN]
+        return relief_sign_answer(self.content, state, context, muscle)
 
 
 class SignAbsentIntentHandler(IntentHandler):
     """"It's not swollen", "I wasn't stung": a "no" to the check's question about that
-    sign; anywhere else, noted and the conversation carries on."""
+    sign; anywhere else, noted and the conversation carries on. Words of doubt in the slot
+    ("not sure if stung") are not a denial: the unsure answer."""
 
     intents = frozenset({"SignAbsentIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        named = signs_named(handler_input, self.content)
+        if any(sign.id == CLOT_RISK for sign in named):  # the rule's numbers, not a denial
+            return red_flag_answer(self.content, self.content.index.signs[CLOT_RISK])
+        if unsure(slots.heard(handler_input, "sign")):
+            sign = strongest(signs_named(handler_input, self.content))
+            if sign is not None and sign.tier == "emergency":
+                return watch_answer(self.content)
+            if sign is not None and is_red_flag(sign):
+                return red_flag_answer(self.content, sign)
         sign, _unknown = slots.sign(handler_input, self.content)
         question = serious.current(self.content, state)
         if sign is not None and question is not None and sign.question == question.id \
                 and state.pending == "check":
             return serious.reply(self.content, state, triage.Reply.NO)
+        if state.flow == "none" and state.pending in ("none", "relief"):
+            # "It's not swollen, just really tight": noted, and the steps begin.
+            muscle, _ = slots.muscle(handler_input, self.content)
+            return first_step(self.content, state.restarted(), muscle,
+                              lead=self.content.prompts.general.okay.rstrip("."))
         return carry_on(self.content, state, self.content.prompts.general.okay)
 
 
@@ -170,4 +312,3 @@ class CrampDurationIntentHandler(IntentHandler):
         muscle, _ = slots.muscle(handler_input, self.content)
         strong = self.content.index.signs[STRONG_PAIN]
         return relief_sign_answer(self.content, state.but(question=None), strong, muscle)
-

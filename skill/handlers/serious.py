@@ -62,7 +62,7 @@ def reply(content: Content, state: DialogState, said: triage.Reply,
     is followed, once a session, by the offer of a ten-minute timer as a turn of its own
     (after "not sure", after the line that says when to call); the next question follows."""
     verdict = triage.answer(kinds(content), state.question or 0, said,
-                            held_back=state.referred)
+                            held_back=state.referred, doubted=state.doubted)
     if isinstance(verdict, triage.Ask):
         moved = state.but(question=verdict.index, misses=0)
         answered = current(content, state)
@@ -90,7 +90,7 @@ def unsure_answer(content: Content, moved: DialogState, answered: Question) -> A
 
 def _unsure_held(moved: DialogState, answered: Question) -> DialogState:
     """After "not sure" to a question that holds relief back, relief stays held back."""
-    return moved.but(referred=moved.referred or answered.unsure_holds_back,
+    return moved.but(referred=moved.referred or answered.unsure_holds_back, doubted=True,
                      sources=tuple(sorted({*moved.sources, *answered.sources})))
 
 

@@ -15,7 +15,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_slot
 
 from skill.domain.content import OTHER, Content, Named, Person, Remedy, Sign
-from skill.domain.safety import signs_in, strongest
+from skill.domain.safety import slot_signs, strongest
 
 T = TypeVar("T")
 
@@ -108,8 +108,9 @@ def sign(handler_input: HandlerInput, content: Content) -> tuple[Sign | None, bo
     if found is not None:
         return found, False
     if unknown:
-        inside = strongest(signs_in(heard(handler_input, "sign"), content.index.sign_phrase_order,
-                                     content.index.sign_phrase_starts))
+        index = content.index
+        inside = strongest(slot_signs(heard(handler_input, "sign"), index.sign_phrase_order,
+                                      index.sign_phrase_starts, index.sign_phrases))
         return inside, inside is None
     return None, False
 

@@ -77,7 +77,8 @@ def load_conditions(content_dir: Path) -> list[SlotTypeValue]:
 
 def load_signs(content_dir: Path) -> list[SlotTypeValue]:
     """The SIGN slot values: every sign of content/red_flags.toml, its phrases as synonyms."""
-    return [SlotTypeValue(id=sign.id, name=sign.phrases[0], synonyms=tuple(sign.phrases[1:]))
+    return [SlotTypeValue(id=sign.id, name=sign.phrases[0],
+                          synonyms=tuple((*sign.phrases[1:], *sign.loose)))
             for sign in _content(content_dir).red_flags.sign]
 
 

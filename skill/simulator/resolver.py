@@ -61,6 +61,9 @@ SYMPTOM_TYPE = "SIGN"
 #: sends out-of-domain speech there. A half match (0.46, 0.50) must never pick relief steps or
 #: an emergency. A close match also needs one shared content word.
 CLOSE_MATCH_THRESHOLD = 0.6
+#: The bar for the closest sample that carries the symptom slot, when a listed symptom is
+#: said inside speech no sample matches (`Resolver._spotted_sign`).
+SPOTTED_SIGN_THRESHOLD = 0.3
 LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "run", "use", "talk to", "play")
 ONE_SHOT_VERBS = ("ask", "tell")
 ONE_SHOT_CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
@@ -102,7 +105,7 @@ class Resolution:
     request_type: str             # "LaunchRequest" or "IntentRequest"
     intent: str | None
     slots: dict[str, ResolvedSlot] = field(default_factory=dict)
-    method: str = "exact"         # launch, exact (word for word or carrier), close, fallback, direct
+    method: str = "exact"         # launch, exact (word for word or carrier), close, spotted, fallback, direct
     confidence: float = 1.0
     one_shot: bool = False        # "ask leg cramp helper ...": a new session
     matched: str | None = None    # the sample or phrase it matched
@@ -124,17 +127,23 @@ class Resolution:
         how = {"word for word": "word for word",
                "carrier": f'carrier "{self.matched}"',
                "close": f'close match {self.confidence:.2f} to "{self.matched}"',
+               "spotted": f'symptom spotted, closest {self.confidence:.2f} "{self.matched}"',
                "fallback": f"no match; closest {self.confidence:.2f}"}.get(self.rule, self.rule)
         one_shot = ", one-shot" if self.one_shot else ""
         return f"{self.intent}{' ' + slots if slots else ''} ({how}{one_shot})"
 
 
+#: Hesitation sounds: a device's speech recognition leaves them out of what it hears.
+HESITATIONS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "uhm", "hmm", "mm", "oh", "ah"})
+
+
 def normalize(text: str) -> str:
-    """Lower case, words and apostrophes only, single spaces, no leading wake word."""
+    """Lower case, words and apostrophes only, single spaces, no leading wake word, no
+    hesitation sounds ("um", "er")."""
     text = text.lower().replace("\u2019", "'").replace("-", " ").replace("_", " ")
     text = re.sub(r"[^a-z0-9' ]+", " ", text)
     words = [w.strip("'") for w in text.split()]
-    words = [w for w in words if w]
+    words = [w for w in words if w and w not in HESITATIONS]
     if words[:1] == ["alexa"]:
         words = words[1:]
     return " ".join(words)
@@ -187,6 +196,10 @@ class Resolver:
             own = content_words(stems(re.sub(r"\{\w+\}", " ", template.sample).split()))
             self.intent_words[template.intent] = self.intent_words.get(template.intent, frozenset()) | own
         self.sample_words = frozenset().union(*self.intent_words.values())
+        #: Words the samples of other intents use outside any slot ("cold" in "cold or
+        #: heat"): too weak, alone, for a symptom to be spotted by.
+        self.other_words = frozenset().union(*(words for intent, words in self.intent_words.items()
+                                               if not self._symptom_intent(intent)))
         self.shown_values = _shown_values(language["intents"])
         self.value_words = {slot_type: content_words(stems(" ".join(index).split()))
                             for slot_type, index in self.entities.items()}
@@ -201,12 +214,11 @@ class Resolver:
                   for w in re.sub(r"(\{\w+\})", r" \1 ", text).split()]
         # Listed values in the sample's own words are typed too ("can i take paracetamol"
         # reads as "can i take <REMEDY>"), so a close match compares like with like; but a
-        # symptom's words in a sample of an intent without a symptom slot ("my {muscle} is
-        # killing me") are that intent's own wording: typed as a symptom, they would pull
-        # "my ankle is swollen" away from the symptom intent.
-        own = set(types.values())
+        # symptom's words among a sample's own words ("my {muscle} is killing me") are that
+        # sample's wording, never a symptom slot: typed as one, they would pull "my ankle is
+        # swollen" away from the symptom intent, or drop the symptom said.
         typed = stems(self._typed_tokens(
-            " ".join(marked), None if SYMPTOM_TYPE in own else set(self.entities) - {SYMPTOM_TYPE})[0])
+            " ".join(marked), set(self.entities) - {SYMPTOM_TYPE})[0])
         literal_words = len(re.sub(r"\{\w+\}", " ", text).split())
         pattern = None
         parts = tuple(re.split(r"\{(\w+)\}", text))
@@ -255,7 +267,10 @@ class Resolver:
             return Resolution("IntentRequest", intent, method="exact", matched=sample)
         carrier = self._carrier_match(text)
         if carrier is None:
-            return self._close_match(text)
+            close = self._close_match(text)
+            if SYMPTOM_TYPE in {slot.slot_type for slot in close.slots.values()}:
+                return close
+            return self._spotted_sign(text) or close
         if any(self._taught_words(slot) for slot in carrier.slots.values()):
             close = self._close_match(text)
             if self._close_wins_over(carrier, close):
@@ -385,12 +400,95 @@ class Resolver:
                               confidence=round(best_score, 2))
         slots = {}
         for name, slot_type in self.intent_slots[best.intent].items():
+            # A symptom is heard only where the closest sample puts one: "a cold flannel"
+            # close to "can i put ice on it" is no cold limb, "would a warm blanket help"
+            # no warmth (an intent may carry the SIGN slot in other samples).
+            if slot_type == SYMPTOM_TYPE and name not in best.slot_order:
+                continue
+            if slot_type == SYMPTOM_TYPE:
+                span = self._sign_span(text)
+                if span is not None:
+                    found[SYMPTOM_TYPE] = span
             if slot_type in found:
                 slot = self.resolve_slot(name, slot_type, found[slot_type])
                 if slot is not None:
                     slots[name] = slot
         return Resolution("IntentRequest", best.intent, slots, method="close",
                           confidence=round(best_score, 2), matched=best.sample)
+
+    def _spotted_sign(self, text: str) -> Resolution | None:
+        """A listed symptom said inside speech that no sample matches ("start the countdown,
+        oh and my calf's gone red"): a device's language model weighs a slot value it was
+        taught, so the symptom is not dropped: the closest sample that carries the symptom
+        slot is heard, at a lower bar (`SPOTTED_SIGN_THRESHOLD`). A single word the samples
+        also use outside any slot ("cold" in "something cold") is too weak to spot."""
+        typed, found = self._typed_tokens(text)
+        value = self._sign_span(text)
+        if value is None:
+            return None
+        found[SYMPTOM_TYPE] = value
+        tokens = stems(typed)
+        words = content_words(tokens)
+        negated = _negated(typed)
+        best_score, best = (0.0, 0.0), None
+        for template in self.templates:
+            types = self.intent_slots.get(template.intent, {})
+            if template.negated != negated or not self._symptom_intent(template.intent):
+                continue
+            if not any(types.get(name) == SYMPTOM_TYPE for name in template.slot_order):
+                continue
+            order = order_ratio(tokens, template.typed_tokens)
+            overlap = self.weights.cosine(words, template.words)
+            score = (max(order, overlap), min(order, overlap))
+            if score > best_score:
+                best_score, best = score, template
+        bar = SPOTTED_SIGN_THRESHOLD if len(value.split()) == 1 else 0.0
+        if best is None or best_score[0] < bar:
+            return None
+        slots = {}
+        types = self.intent_slots[best.intent]
+        for name in types:  # the muscle said beside it fills its slot too ("my leg really hurts")
+            if types[name] == SYMPTOM_TYPE and name not in best.slot_order:
+                continue
+            if types[name] in found:
+                slot = self.resolve_slot(name, types[name], found[types[name]])
+                if slot is not None:
+                    slots[name] = slot
+        return Resolution("IntentRequest", best.intent, slots, method="spotted",
+                          confidence=round(best_score[0], 2), matched=best.sample)
+
+    def _sign_span(self, text: str) -> str | None:
+        """The words from the first listed symptom said to the last ("slipped getting out
+        of bed and now i can't put any weight on that leg"), as a device's slot would take
+        them; None when no symptom is said, or only one word the other intents' samples use."""
+        words = text.split()
+        spans: list[tuple[int, int]] = []
+        for phrase in sorted(self.entities.get(SYMPTOM_TYPE, {}), key=lambda p: -len(p.split())):
+            target = phrase.split()
+            if self._weak_symptom(phrase):
+                continue
+            start = _find_span(words, target)
+            if start is None:
+                continue
+            end = start + len(target)
+            if any(start < b and a < end for a, b in spans):
+                continue  # the longer phrase said there already counts
+            spans.append((start, end))
+        if not spans:
+            return None
+        return " ".join(words[min(a for a, _ in spans):max(b for _, b in spans)])
+
+    def _weak_symptom(self, phrase: str) -> bool:
+        """A one-word symptom value that other intents' samples use as their own word."""
+        target = phrase.split()
+        return len(target) == 1 and bool(getattr(self, "other_words", None)) \
+            and content_words(stems(target)) <= self.other_words
+
+    def _symptom_intent(self, intent: str) -> bool:
+        """An intent whose every slot is a symptom or a muscle: what a spotted symptom is
+        heard as (a countdown or a heat question keeps its own samples)."""
+        types = set(self.intent_slots.get(intent, {}).values())
+        return SYMPTOM_TYPE in types and types <= {SYMPTOM_TYPE, "MUSCLE"}
 
     def _typed_tokens(self, text: str, types: Collection[str] | None = None
                       ) -> tuple[list[str], dict[str, str]]:
@@ -406,6 +504,8 @@ class Resolver:
             if types is not None and type_name not in types:
                 continue
             for phrase in sorted(index, key=lambda p: -len(p.split())):
+                if type_name == SYMPTOM_TYPE and self._weak_symptom(phrase):
+                    continue  # "cold" in "heat or cold on it" is the heat question's word
                 span = _find_span(words, phrase.split())
                 if span is not None:
                     found[type_name] = phrase
