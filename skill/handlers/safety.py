@@ -258,8 +258,9 @@ class JourneyIntentHandler(IntentHandler):
         if sign is not None and sign.tier != "relief":
             return sign_answer(self.content, state, sign, None)
         muscle, _ = slots.muscle(handler_input, self.content)
-        context = self.content.index.signs.get("risk_context") or self.content.index.signs[STRONG_PAIN]
-        return relief_sign_answer(self.content, state, context, muscle)
+        # Short of the rule's thresholds: the steps, with the emergency signs spelled out.
+        return relief_sign_answer(self.content, state, self.content.index.signs[STRONG_PAIN],
+                                  muscle)
 
 
 class SignAbsentIntentHandler(IntentHandler):
