@@ -59,6 +59,13 @@ ROWS = [
     # minor: what was said earlier counts
     ("I'm seven months pregnant | what can I take for the pain", "ask_midwife"),
     ("I'm diabetic | heat or ice?", "no_heat"),
+    # a night's red flags in everyday words, and what was said a turn earlier
+    ("how long do i hold the stretch my ankle is puffy", "doctor_first"),
+    ("i drove for ten hours yesterday and now my calf is throbbing", "doctor_first"),
+    ("my toes look bluish and my foot is cramping", "outside"),
+    ("i can't tell if a spider got me", "unsure_emergency"),
+    ("i'm five months pregnant and my foot keeps cramping | is paracetamol ok for that",
+     "ask_midwife"),
     # must keep getting the steps
     ("I fell asleep and woke up with a cramp", "steps"),
     ("I'm in bed", "no_false_alarm"),

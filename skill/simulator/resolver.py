@@ -37,6 +37,7 @@ that gives an answer wins; `Resolution.rule` and the console's `heard:` line nam
 """
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
@@ -61,6 +62,9 @@ SYMPTOM_TYPE = "SIGN"
 #: sends out-of-domain speech there. A half match (0.46, 0.50) must never pick relief steps or
 #: an emergency. A close match also needs one shared content word.
 CLOSE_MATCH_THRESHOLD = 0.6
+#: Intents whose symptom slot the skill reads word by word (the clot-risk rule's numbers):
+#: in a close match the slot takes the words standing in its place (`_aligned`).
+READ_WHOLE = frozenset({"JourneyIntent"})
 #: The bar for the closest sample that carries the symptom slot, when a listed symptom is
 #: said inside speech no sample matches (`Resolver._spotted_sign`).
 SPOTTED_SIGN_THRESHOLD = 0.3
@@ -406,7 +410,10 @@ class Resolver:
             if slot_type == SYMPTOM_TYPE and name not in best.slot_order:
                 continue
             if slot_type == SYMPTOM_TYPE:
-                span = self._sign_span(text)
+                # A journey's words are read for how long and how long ago: the slot takes
+                # all the words in its place; elsewhere the symptom said is enough.
+                span = ((_aligned(text, best.sample, name) if best.intent in READ_WHOLE
+                         else None) or self._sign_span(text))
                 if span is not None:
                     found[SYMPTOM_TYPE] = span
             if slot_type in found:
@@ -512,6 +519,23 @@ class Resolver:
                     words = words[:span] + [f"<{type_name}>"] + words[span + len(phrase.split()):]
                     break
         return words, found
+
+
+def _aligned(text: str, sample: str, slot: str) -> str | None:
+    """The words of `text` that stand where `{slot}` stands in the closest sample, lined up
+    by the words around it ("i drove for ten hours yesterday and now my calf is throbbing"
+    beside "i drove for {sign} and now my {muscle} is cramping": "ten hours yesterday"), as a
+    device's slot takes the words in its place; None when nothing stands there."""
+    said, shape = text.split(), sample.lower().split()
+    marker = "{" + slot + "}"
+    if marker not in shape:
+        return None
+    place = shape.index(marker)
+    matcher = difflib.SequenceMatcher(None, shape, said, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("replace", "delete") and i1 <= place < i2 and j2 > j1:
+            return " ".join(said[j1:j2])
+    return None
 
 
 def _negated(words: list[str]) -> bool:
