@@ -200,6 +200,7 @@ class TrialJudge(Judge):
         self._quiet = prompts.settings.quiet_done.lower()
         self._normal = prompts.settings.normal_done.lower()
         self._hold_done = prompts.settings.hold_done.lower().split("{duration}")[0]
+        self._forgotten = prompts.settings.forgotten.lower()
         self._titles = [s.citation.lower()[:30] for s in content.sources.values()]
         self._tips = [t.text.lower()[:40] for t in content.prevention.tip]
         self._cause_texts = [c.text.lower()[:40] for c in content.causes.cause] \
@@ -280,7 +281,9 @@ class TrialJudge(Judge):
         return None if self._normal in h.text.lower() else "not back to the normal voice"
 
     def setting(self, h: Heard) -> str | None:
-        return None if self._hold_done in h.text.lower() else "no setting confirmed"
+        low = h.text.lower()
+        done = (self._hold_done, self._forgotten)  # a hold set, or the settings forgotten
+        return None if any(line in low for line in done) else "no setting confirmed"
 
     def help(self, h: Heard) -> str | None:
         low = h.text.lower()

@@ -189,7 +189,7 @@ def test_yes_to_time_it_counts_and_no_waits(talk) -> None:
     ("PT10S", 10, None), ("PT15S", 15, None), ("PT45S", 45, None), ("PT1M", 60, None),
     ("PT2M", 120, None), ("PT1H", 120, "The longest count I do is 2 minutes."),
     ("P1D", 120, "The longest count I do is 2 minutes."), ("PT3S", 10, "The shortest count I do is 10 seconds."),
-    ("PT0S", 30, "I didn't catch a time"), ("PT-5S", 30, "I didn't catch a time"),
+    ("PT0S", 10, "The shortest count I do is 10 seconds."), ("PT-5S", 30, "I didn't catch a time"),
     ("garbage", 30, "I didn't catch a time"), ("?", 30, "I didn't catch a time"),
 ])
 def test_countdown_durations_through_the_webhook(talk, duration, seconds, note) -> None:

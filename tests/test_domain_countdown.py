@@ -28,7 +28,7 @@ LIMITS = dict(default=30, minimum=10, maximum=120)
     ("P1W", 120, "longest"),
     ("P1Y", 120, "longest"),
     ("P99999999Y", 120, "longest"),
-    ("PT0S", 30, "didn't catch"),
+    ("PT0S", 10, "shortest"),
     ("PT-5S", 30, "didn't catch"),
     ("-PT5S", 30, "didn't catch"),
     ("garbage", 30, "didn't catch"),

@@ -355,7 +355,7 @@ DURATIONS: list[tuple[str, Any, int, str | None]] = [
     ("value null", {"name": "duration", "value": None}, DEFAULT, None),
     ("empty string", "", DEFAULT, None),
     ("blank", "   ", DEFAULT, None),
-    ("PT0S", "PT0S", DEFAULT, UNREADABLE),
+    ("PT0S", "PT0S", MIN, SHORTEST),
     ("PT-5S", "PT-5S", DEFAULT, UNREADABLE),
     ("garbage", "garbage", DEFAULT, UNREADABLE),
     ("words", "twenty seconds", DEFAULT, UNREADABLE),

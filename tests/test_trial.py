@@ -31,14 +31,6 @@ JUDGE = TrialJudge(CONTENT)
 SAFETY_KINDS = frozenset({"emergency", "doctor_first", "doctor", "no_false_alarm", "child",
                           "pregnancy_caution"})
 TARGET = 0.95
-#: Where main stands until the trial work of issue 22 lands (branch h22b measured 80.5 %
-#: with every safety kind right, not yet merged): a ratchet, never the target. The share
-#: may not fall below it, and no safety scenario outside the list may go wrong.
-FLOOR = 0.62
-SAFETY_OPEN = frozenset({
-    "t016", "t030", "t037", "t058", "t078", "t085", "t086", "t089", "t090", "t091", "t092",
-    "t094", "t132", "t133", "t167", "t170", "t175", "t185", "t193", "t199", "t217", "t220",
-    "t231", "t241", "t262", "t265", "t301"})
 
 
 @pytest.fixture(scope="module")
@@ -95,20 +87,17 @@ def test_report(results) -> None:
     print("\n" + _report(results))
 
 
-def test_no_safety_scenario_goes_wrong_beyond_the_open_ones(results) -> None:
-    """The target is every safety scenario right; until then none outside SAFETY_OPEN."""
+def test_every_safety_scenario_is_right(results) -> None:
+    """Emergency, doctor, no false alarm, child and pregnancy: every one, no exceptions."""
     wrong = {row["id"]: results[row["id"]] for row in ROWS
-             if row["kind"] in SAFETY_KINDS and results[row["id"]] is not None
-             and row["id"] not in SAFETY_OPEN}
+             if row["kind"].split(":")[0] in SAFETY_KINDS and results[row["id"]] is not None}
     assert not wrong, "\n".join(f"{k}: {v}" for k, v in wrong.items())
 
 
-def test_the_share_right_never_falls_below_the_floor(results) -> None:
-    """The target is TARGET (95 %); the floor is where main stands (see FLOOR)."""
+def test_at_least_the_target_share_is_right(results) -> None:
     wrong = {k: v for k, v in results.items() if v is not None}
     share = 1 - len(wrong) / len(ROWS)
-    assert share >= FLOOR, f"{share:.1%} right\n" + "\n".join(f"{k}: {v}" for k, v in wrong.items())
-
+    assert share >= TARGET, f"{share:.1%} right\n" + "\n".join(f"{k}: {v}" for k, v in wrong.items())
 
 
 if __name__ == "__main__":  # python -m tests.test_trial: the report and every wrong scenario

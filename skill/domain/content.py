@@ -187,11 +187,24 @@ class MusclesFile(_Strict):
     whole_leg: tuple[NonEmpty, ...] = ()
 
 
+class LocaleWord(_Strict):
+    """A medicine's other name where people say it: `said` instead of `word` for `locales`
+    (the same fact: 001 names acetaminophen, called paracetamol in en-GB, en-AU, en-IN)."""
+
+    word: NonEmpty
+    said: NonEmpty
+    locales: Annotated[tuple[NonEmpty, ...], Meta(min_length=1)]
+
+
 class ReliefFile(_Strict):
     stretch: Annotated[tuple[Stretch, ...], Meta(min_length=1)]
     step: Annotated[tuple[Step, ...], Meta(min_length=1)]
     caution: tuple[Item, ...]
     closing: Line
+    #: Said when every step is done and the cramp still won't ease.
+    not_easing: Line
+    #: Words said differently by locale (the speech and the cards).
+    locale_word: tuple[LocaleWord, ...] = ()
 
 
 class CountdownFile(_Strict):
@@ -250,6 +263,8 @@ LONG_CRAMP = "long_cramp"
 STRONG_PAIN = "strong_pain"
 #: The sign whose answer the editorial clot-risk rule gives (skill.domain.risk).
 CLOT_RISK = "clot_risk"
+#: Asking for an ambulance: never heard as a denial ("call an ambulance, no wait").
+WANTS_HELP = "wants_emergency_help"
 #: The answer for a symptom the table does not know: 000's "any other symptoms".
 UNKNOWN_SIGN_ANSWER = "doctor"
 #: Tiers in precedence order: when one breath names several signs, the first tier wins.
@@ -424,9 +439,14 @@ class ReliefPrompts(_Strict):
     unknown_muscle_lead: NonEmpty
     partner_lead: NonEmpty
     wait_for_next: NonEmpty
+    #: "Wait, I'm not ready": a yes to it goes on where the user was.
+    not_ready: NonEmpty
+    not_ready_reprompt: NonEmpty
 
 
 class CountdownPrompts(_Strict):
+    #: "Stop counting": the count stops, nothing new starts.
+    stopped: NonEmpty
     starting: NonEmpty
     halfway: NonEmpty
     ten_left: NonEmpty

@@ -70,12 +70,14 @@ def readable_seconds(duration: str | None) -> float | None:
 def hold_time(duration: str | None, default: int, minimum: int, maximum: int,
               words: CountdownPrompts) -> HoldTime:
     """The hold length for a requested AMAZON.DURATION value. Missing: the default.
-    Unreadable, zero or negative: the default, with a note. Out of range: clamped, with a
-    note (the notes are `words`' unreadable, too_short, too_long). Never raises."""
+    Unreadable or negative: the default, with a note. Out of range (zero too: "time it for
+    zero seconds" asks for the shortest): clamped, with a note (the notes are `words`'
+    unreadable, too_short, too_long). Never raises."""
     if duration is None or not str(duration).strip():
         return HoldTime(default)
     seconds = _as_seconds(str(duration))
-    if seconds is None or seconds != seconds or seconds <= 0:  # unreadable, NaN, zero, negative
+    if seconds is None or seconds != seconds or seconds < 0 \
+            or (seconds == 0 and not any(c.isdigit() for c in str(duration))):  # "PT": no number
         return HoldTime(default, words.unreadable.format(duration=spoken_duration(default)))
     if seconds < minimum:
         return HoldTime(minimum, words.too_short.format(duration=spoken_duration(minimum)))

@@ -41,6 +41,9 @@ class PendingQuestion(Struct, frozen=True):
     short: str
     second_miss: Literal["unsure", "drop", "steps"] = "drop"
     side: bool = False
+    #: What an unclear answer is: "ask" (asked again, then `second_miss`), or "unlisted"
+    #: (a name the model's lists lack, answered as such: "which medicine?" "lisinopril").
+    unclear: Literal["ask", "unlisted"] = "ask"
 
 
 _YES_NO = frozenset({"yes", "no"})
@@ -84,7 +87,7 @@ QUESTIONS: dict[Pending, PendingQuestion] = {
     # "Which medicine or condition?"  a name: the articles' answer
     "which_medical": PendingQuestion(frozenset({"name"}), "topics.which_one",
                                      "topics.which_one_reprompt", "topics.which_one_reprompt",
-                                     side=True),
+                                     side=True, unclear="unlisted"),
     # "Shall I set a ten-minute timer?" (a turn of its own after "no" or "not sure" to the
     # check's ten-minute question; the check's place is kept: its next question follows)
     # A length of time said to it ("forty seconds") is no to the offer, so it never leaves
@@ -107,8 +110,8 @@ REPLY_INTENTS: dict[str, ReplyKind] = {
 #: Intents whose filled slot is a reply: a bare "forty seconds" is heard as a countdown
 #: request, "statins" as a medicine question.
 SLOT_REPLIES: dict[str, tuple[tuple[str, ReplyKind], ...]] = {
-    "StretchTimerIntent": (("duration", "duration"),),
-    "SetHoldTimeIntent": (("duration", "duration"),),
+    "StretchTimerIntent": (("duration", "duration"),),  # a bare number is a count, no length
+    "SetHoldTimeIntent": (("duration", "duration"), ("seconds", "duration")),
     "MedicationIntent": (("medicine", "name"), ("condition", "name")),
 }
 
@@ -116,6 +119,19 @@ SLOT_REPLIES: dict[str, tuple[tuple[str, ReplyKind], ...]] = {
 #: Intents that are a reply when none of their slots is filled: "I'm not sure" heard as a
 #: doubt about a sign, with no sign in it, is a plain "not sure".
 EMPTY_REPLIES: dict[str, ReplyKind] = {"SignUnsureIntent": "unsure"}
+
+
+#: "Maybe", "I think so": to the check's questions the cautious reading, a yes (a red flag
+#: that may be there is answered as one); to any other question a "not sure".
+LEANING_YES = "MaybeIntent"
+
+
+def reply_kind_to(pending: Pending, intent: str | None,
+                  filled_slots: frozenset[str]) -> ReplyKind | None:
+    """`reply_kind`, with a "maybe" read for the question that waits (`LEANING_YES`)."""
+    if intent == LEANING_YES:
+        return "yes" if pending == "check" else "unsure"
+    return reply_kind(intent, filled_slots)
 
 
 def reply_kind(intent: str | None, filled_slots: frozenset[str]) -> ReplyKind | None:

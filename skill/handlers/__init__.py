@@ -6,8 +6,8 @@ this order (the SDK picks the first handler that can handle a request):
 1. the SKILL_DISABLED event, Alexa's name-free question (CanFulfillIntentRequest), the
    answer to a voice permission request, launch, and a touch on the screen (answered by
    the handler of the intent it stands for);
-2. safety: a red flag named anywhere in the request, then the symptom, absent-sign and
-   cramp-duration intents;
+2. safety: a red flag named anywhere in the request, then a child named anywhere in it,
+   then the symptom, absent-sign and cramp-duration intents;
 3. the reply to the waiting question (skill.domain.dialog's table);
 4. feature handlers, then Amazon's built-ins; the catch-all for unknown intents last.
 
@@ -23,16 +23,19 @@ from skill.handlers.amazon import (
     SessionEndedRequestHandler, StartOverIntentHandler, StopIntentHandler,
     UnknownIntentHandler, YesNoIntentHandler)
 from skill.handlers.common import IntentHandler
-from skill.handlers.countdown import StretchTimerIntentHandler
+from skill.handlers.countdown import (
+    StopCountingIntentHandler, StretchTimerIntentHandler)
 from skill.handlers.interceptors import (
-    CatchAllExceptionHandler, PreferredHoldInterceptor, QuietVoiceInterceptor,
-    RememberSpeechInterceptor)
+    CatchAllExceptionHandler, LocaleWordsInterceptor, PreferredHoldInterceptor,
+    QuietVoiceInterceptor, RememberSpeechInterceptor)
 from skill.handlers.fulfil import CanFulfillIntentRequestHandler
 from skill.handlers.night import NightVoiceInterceptor
 from skill.handlers.preferences import SkillDisabledEventHandler
 from skill.handlers.reminders import StretchReminderIntentHandler
 from skill.handlers.timers import PermissionResponseHandler, TenMinuteTimerIntentHandler
-from skill.handlers.relief import LaunchRequestHandler, ReliefStepsIntentHandler
+from skill.handlers.relief import (
+    ChildFirstHandler, LaunchRequestHandler, NotHelpingIntentHandler, NotReadyIntentHandler,
+    ReliefStepsIntentHandler, StandIntentHandler, WalkIntentHandler)
 from skill.handlers.replies import PendingReplyHandler
 from skill.handlers.safety import (
     CrampDurationIntentHandler, JourneyIntentHandler, RedFlagFirstHandler,
@@ -53,6 +56,7 @@ from skill.settings import Settings
 #: Handlers of named intents, in dispatch order.
 INTENT_HANDLERS: tuple[type[IntentHandler], ...] = (
     RedFlagFirstHandler,
+    ChildFirstHandler,
     SymptomIntentHandler,
     SignAbsentIntentHandler,
     SignUnsureIntentHandler,
@@ -61,7 +65,12 @@ INTENT_HANDLERS: tuple[type[IntentHandler], ...] = (
     PendingReplyHandler,
     GoodbyeIntentHandler,
     ReliefStepsIntentHandler,
+    NotHelpingIntentHandler,
+    NotReadyIntentHandler,
+    WalkIntentHandler,
+    StandIntentHandler,
     StretchTimerIntentHandler,
+    StopCountingIntentHandler,
     IsItSeriousIntentHandler,
     PreventionIntentHandler,
     CausesIntentHandler,
@@ -111,6 +120,7 @@ def register(builder, settings: Settings, content: Content | None = None) -> Con
     builder.add_request_handler(SessionEndedRequestHandler())
     builder.add_request_handler(UnknownIntentHandler(content))  # keep last
     builder.add_global_request_interceptor(PreferredHoldInterceptor())
+    builder.add_global_response_interceptor(LocaleWordsInterceptor(content))  # before "repeat"
     builder.add_global_response_interceptor(RememberSpeechInterceptor())
     builder.add_global_response_interceptor(QuietVoiceInterceptor())
     builder.add_global_response_interceptor(NightVoiceInterceptor(content))  # after the whisper

@@ -76,7 +76,8 @@ class NotSureIntentHandler(IntentHandler):
     """"Not sure", "I don't know" when no question is waiting for it (a custom intent:
     Amazon has no built-in for it)."""
 
-    intents = frozenset({"NotSureIntent", "SignUnsureIntent"})  # the latter with no sign
+    # SignUnsureIntent with no sign; MaybeIntent with no question waiting
+    intents = frozenset({"NotSureIntent", "SignUnsureIntent", "MaybeIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
         return steer(self.content, state, self.content.prompts.general.no_problem)

@@ -15,6 +15,8 @@ from skill.domain.countdown import SpokenCount, hold_time, plan_countdown, reada
 from skill.domain.state import DialogState
 from skill.handlers import slots
 from skill.handlers.common import Answer, IntentHandler
+from skill.handlers.common import ask
+from skill.handlers.dialog import carry_on
 from skill.handlers.relief import not_for_steps
 
 
@@ -92,4 +94,19 @@ class StretchTimerIntentHandler(IntentHandler):
         muscle, _unknown = slots.muscle(handler_input, self.content)
         if muscle is not None:  # naming a muscle asks for its stretch
             state = state.but(flow="relief", muscle=muscle, step=0)
-        return timed_countdown(self.content, state, slots.heard(handler_input, "duration"))
+        return timed_countdown(self.content, state, slots.hold_length(handler_input))
+
+
+class StopCountingIntentHandler(IntentHandler):
+    """"Stop counting", "that's enough": the count stops and nothing new starts; in the
+    steps, the offer of the next one; else the usual steer."""
+
+    intents = frozenset({"StopCountingIntent"})
+
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        stopped = self.content.prompts.countdown.stopped
+        if state.flow == "relief" and not state.in_check:
+            prompts = self.content.prompts.relief
+            return ask(state.but(pending="next", misses=0), stopped, prompts.next_prompt,
+                       reprompt=prompts.next_reprompt)
+        return carry_on(self.content, state, stopped)

@@ -2,6 +2,7 @@
 order by `skill.handlers.register`:
 
 1. `PreferredHoldInterceptor` (request): the remembered hold time into this session's state;
+1a. `LocaleWordsInterceptor` (response): a medicine by its local name (paracetamol);
 2. `RememberSpeechInterceptor` (response): the plain speech kept for "repeat";
 3. `QuietVoiceInterceptor` (response): whispers what goes out for a user who chose the
    quiet voice, except an urgent answer (the emergency instruction) and, in any answer,
@@ -18,7 +19,7 @@ import re
 from ask_sdk_core.dispatch_components import (
     AbstractExceptionHandler, AbstractRequestInterceptor, AbstractResponseInterceptor)
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_request_type
+from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SsmlOutputSpeech
 
@@ -31,6 +32,9 @@ from skill.handlers.screens import is_touch
 from skill.preferences import load_preferences
 
 log = logging.getLogger("skill.handlers")
+
+#: The intent Alexa sends for words it could not place.
+UNDERSTOOD_NOTHING = "AMAZON.FallbackIntent"
 
 
 def _ssml_of(speech: object) -> str:
@@ -61,10 +65,13 @@ class PreferredHoldInterceptor(AbstractRequestInterceptor):
 
 class RememberSpeechInterceptor(AbstractResponseInterceptor):
     """Keep the last speech and reprompt in the session, so "repeat" needs no handler
-    of its own."""
+    of its own. The answer to words it didn't understand is not kept: "repeat" after it
+    says the step again, not the menu."""
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         if response is None or response.should_end_session is True:
+            return
+        if is_intent_name(UNDERSTOOD_NOTHING)(handler_input):
             return
         speech = _ssml_of(response.output_speech)
         if not speech:
@@ -73,6 +80,38 @@ class RememberSpeechInterceptor(AbstractResponseInterceptor):
         state = load_state(handler_input)
         save_state(handler_input, state.but(last_speech=speech[:8000], last_reprompt=reprompt[:8000],
                                             last_urgent=_speak_normally(handler_input)))
+
+
+class LocaleWordsInterceptor(AbstractResponseInterceptor):
+    """Says a medicine by its local name (content/relief.toml `locale_word`: paracetamol in
+    en-GB, en-AU and en-IN, acetaminophen elsewhere) in the speech, the reprompt and the
+    card, whole words only, so no handler has to know the locale."""
+
+    def __init__(self, content: Content) -> None:
+        self.words: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+        for item in content.relief.locale_word:
+            pattern = re.compile(rf"\b{re.escape(item.word)}\b", re.IGNORECASE)
+            for locale in item.locales:
+                self.words.setdefault(locale, []).append((pattern, item.said))
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        locale = getattr(handler_input.request_envelope.request, "locale", None)
+        swaps = self.words.get(locale or "")
+        if not swaps or response is None:
+            return
+        for speech in _ssml_speeches(response):
+            speech.ssml = _swapped(speech.ssml, swaps)
+        card = response.card
+        for field in ("content", "text"):
+            value = getattr(card, field, None) if card is not None else None
+            if isinstance(value, str):
+                setattr(card, field, _swapped(value, swaps))
+
+
+def _swapped(text: str, swaps: list[tuple[re.Pattern[str], str]]) -> str:
+    for pattern, said in swaps:
+        text = pattern.sub(said, text)
+    return text
 
 
 class QuietVoiceInterceptor(AbstractResponseInterceptor):

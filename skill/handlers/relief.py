@@ -23,6 +23,7 @@ from msgspec.structs import replace
 
 from skill.domain.cards import relief_card
 from skill.domain.content import EMERGENCY_SIGNS, Content
+from skill.domain.people import names_a_child
 from skill.domain.state import DialogState
 from skill.handlers import slots
 from skill.handlers.common import Answer, IntentHandler, ask, joined, lead_in, respond, tell
@@ -184,6 +185,30 @@ def next_step(content: Content, state: DialogState) -> Answer:
     return step_answer(content, state, state.step + 1)
 
 
+def not_helping(content: Content, state: DialogState, muscle: str | None) -> Answer:
+    """"It isn't helping", "still cramping": the next different step, with the emergency
+    signs after it; before any step, the step after the stretch (the one they tried);
+    after the last, the signs and when to see a doctor, then the offer to start again.
+    Never back to a step already said, so two steps never loop."""
+    instead = not_for_steps(content, state)
+    if instead is not None:
+        return instead
+    if state.flow != "relief":
+        begin = state.but(muscle=muscle or state.muscle)
+        return step_answer(content, begin, 1 if plan_length(content, begin) > 1 else 0,
+                           signs="after")
+    last = plan_length(content, state) - 1
+    if state.step < last:
+        return step_answer(content, state, state.step + 1, signs="after")
+    warning = content.caution(EMERGENCY_SIGNS)
+    ending = content.relief.not_easing
+    said = [ending.text] + ([warning.text] if warning else [])
+    cited = tuple(sorted({*ending.sources, *(warning.sources if warning else ())}))
+    prompts = content.prompts.relief
+    return ask(state.but(pending="start_over", step=last, misses=0, sources=cited), *said,
+               prompts.last_prompt, reprompt=prompts.last_reprompt).urgently()
+
+
 def previous_step(content: Content, state: DialogState) -> Answer:
     instead = not_for_steps(content, state)
     if instead is not None:
@@ -235,6 +260,84 @@ class LaunchRequestHandler(AbstractRequestHandler):
             update_preferences(handler_input, heard_hints=True)
         return respond(handler_input, welcome(self.content, returning),
                        self.content.prompts.general.steer, self.content)
+
+
+#: Slot types whose words never name a person (a duration is ISO 8601, a date or time too).
+NOT_PEOPLE = frozenset({"duration", "seconds", "day", "time"})
+
+
+class ChildFirstHandler(IntentHandler):
+    """Whatever the intent, a child named in any of its slots ("my son", "my eight year
+    old", "my granddaughter's five", heard as a muscle, a sign or a person) gets the child
+    answer: the articles are about adults. Registered after the red-flag handler, so a
+    child's emergency sign is still answered first."""
+
+    intents = frozenset()
+
+    def __init__(self, content: Content) -> None:
+        super().__init__(content)
+        self.child_words = tuple(word for person in content.side.person
+                                 if person.kind == "child"
+                                 for word in (person.name, *person.synonyms))
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if not is_request_type("IntentRequest")(handler_input):
+            return False
+        return any(names_a_child(slots.heard(handler_input, name), self.child_words)
+                   for name in slots.filled(handler_input) if name not in NOT_PEOPLE)
+
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        return child_answer(self.content, state.restarted() if not state.in_check else state)
+
+
+class NotHelpingIntentHandler(IntentHandler):
+    """"It isn't helping", "still cramping", "nothing works": see `not_helping`."""
+
+    intents = frozenset({"NotHelpingIntent"})
+
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        muscle, _unknown = slots.muscle(handler_input, self.content)
+        return not_helping(self.content, state, muscle)
+
+
+class WalkIntentHandler(IntentHandler):
+    """"Should I get up and walk around?": the walking step (001), then on from there."""
+
+    intents = frozenset({"WalkIntent"})
+    step_id = "walk"
+
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        muscle, _unknown = slots.muscle(handler_input, self.content)
+        return first_step(self.content, state.restarted(), muscle or state.muscle,
+                          start_at=self.step_id)
+
+
+class StandIntentHandler(WalkIntentHandler):
+    """"Should I stand on it?": the standing step (001), then on from there."""
+
+    intents = frozenset({"StandIntent"})
+    step_id = "stand"
+
+
+#: Waiting questions whose "yes" goes on from where the user was (the count, another set,
+#: the next step), so "are you ready now?" can keep them.
+READY_GOES_ON = frozenset({"count", "next", "another_set"})
+
+
+class NotReadyIntentHandler(IntentHandler):
+    """"Wait, I'm not ready": the place is kept. In the steps, "say next when you're
+    ready"; elsewhere the waiting question again. Unlike a pause, the session stays open."""
+
+    intents = frozenset({"NotReadyIntent"})
+
+    def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
+        prompts = self.content.prompts.relief
+        if state.flow == "relief" and not state.in_check:
+            # A yes goes on where they were: the count it offered, or the next step.
+            waiting = state.pending if state.pending in READY_GOES_ON else "next"
+            return ask(state.but(pending=waiting, misses=0), prompts.not_ready,
+                       reprompt=prompts.not_ready_reprompt)
+        return carry_on(self.content, state, self.content.prompts.general.okay)
 
 
 class ReliefStepsIntentHandler(IntentHandler):

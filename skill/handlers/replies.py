@@ -113,7 +113,7 @@ def on_forget(handler_input: HandlerInput, content: Content, state: DialogState,
 
 def on_hold_time(handler_input: HandlerInput, content: Content, state: DialogState,
                  kind: ReplyKind) -> Answer:
-    duration = slots.heard(handler_input, "duration")
+    duration = slots.hold_length(handler_input)
     if kind != "duration" or duration is None:
         return back_from_side(content, state, content.prompts.general.okay)
     return save_hold(handler_input, content, state, duration)
@@ -162,10 +162,19 @@ def on_miss(content: Content, state: DialogState) -> Answer:
     the cautious reading; a side prompt gives way to what lies beneath; anything else
     gives way to the steer)."""
     prompts = content.prompts.general
+    waiting = dialog.question(state.pending)
+    if waiting is not None and waiting.unclear == "unlisted":
+        # Words nobody could match, said for "which medicine?", are most likely a name
+        # the lists lack ("lisinopril"): the unlisted answer and the advice, not a loop.
+        return medical_answer(content, state, {}, unlisted=True)
     rule = dialog.after_miss(state.pending, state.misses)
     if rule == "short":
+        # Outside the check, what the skill can do comes too: a word it never understood
+        # ("pineapple") most often means the person doesn't know what to say. The check
+        # stays short: its question is the point.
+        options = () if state.in_check else (prompts.fallback,)
         return reask(content, state.but(misses=state.misses + 1), prompts.fallback_emergency,
-                     short=True)
+                     *options, short=True)
     if rule == "unsure":
         return serious.reply(content, state, Reply.UNSURE)
     if rule == "steps":  # still unclear: the steps, with the emergency signs spelled out
@@ -194,16 +203,18 @@ class PendingReplyHandler(IntentHandler):
 
     intents = frozenset()
 
-    def _kind(self, handler_input: HandlerInput) -> ReplyKind | None:
-        return dialog.reply_kind(get_intent_name(handler_input), slots.filled(handler_input))
+    def _kind(self, handler_input: HandlerInput, state: DialogState) -> ReplyKind | None:
+        return dialog.reply_kind_to(state.pending, get_intent_name(handler_input),
+                                    slots.filled(handler_input))
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not is_request_type("IntentRequest")(handler_input):
             return False
-        return claims(load_state(handler_input), self._kind(handler_input))
+        state = load_state(handler_input)
+        return claims(state, self._kind(handler_input, state))
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
-        return reply(handler_input, self.content, state, self._kind(handler_input))
+        return reply(handler_input, self.content, state, self._kind(handler_input, state))
 
 
 def reply(handler_input: HandlerInput, content: Content, state: DialogState,

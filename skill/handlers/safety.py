@@ -22,7 +22,7 @@ from msgspec.structs import replace
 
 from skill.domain import triage
 from skill.domain.content import (
-    CLOT_RISK, LONG_CRAMP, STRONG_PAIN, UNKNOWN_SIGN_ANSWER, Content, Sign)
+    CLOT_RISK, LONG_CRAMP, STRONG_PAIN, UNKNOWN_SIGN_ANSWER, WANTS_HELP, Content, Sign)
 from skill.domain.countdown import readable_seconds
 from skill.domain.risk import clot_risk
 from skill.domain.safety import (
@@ -35,7 +35,7 @@ from skill.handlers.dialog import carry_on, reask
 from skill.handlers.relief import first_step
 
 #: Slot types whose words are never read for signs (a duration is ISO 8601).
-NOT_WORDS = frozenset({"duration"})
+NOT_WORDS = frozenset({"duration", "seconds"})
 
 
 def red_flag_answer(content: Content, sign: Sign) -> Answer:
@@ -173,6 +173,10 @@ def names_the_cramp(handler_input: HandlerInput, content: Content) -> bool:
                for name in slots.filled(handler_input) if name not in NOT_WORDS)
 
 
+#: Intents that ask for the steps: a relief-tier sign said with them gets its own lead or
+#: note before the first step (`relief_sign_answer`).
+LEADS_INTO_STEPS = frozenset({"ReliefStepsIntent"})
+
 #: Intents whose SIGN slot has a meaning of its own: a sign said to be absent or unsure.
 OWN_SIGN_INTENTS = frozenset({"SignAbsentIntent", "SignUnsureIntent"})
 
@@ -193,7 +197,10 @@ class RedFlagFirstHandler(IntentHandler):
             return False
         sign = strongest(signs_named(handler_input, self.content))
         if sign is not None:
-            return is_red_flag(sign) or sign.tier == "check"
+            # A part of an ordinary cramp said while asking for the steps leads them in
+            # ("she gets it every night": a doctor, with the steps offered).
+            return is_red_flag(sign) or sign.tier == "check" or (
+                sign.tier == "relief" and intent in LEADS_INTO_STEPS)
         if intent == "SymptomIntent":
             return False
         _known, unknown = slots.sign(handler_input, self.content)
@@ -274,6 +281,10 @@ class SignAbsentIntentHandler(IntentHandler):
         named = signs_named(handler_input, self.content)
         if any(sign.id == CLOT_RISK for sign in named):  # the rule's numbers, not a denial
             return red_flag_answer(self.content, self.content.index.signs[CLOT_RISK])
+        asked, _unknown = slots.sign(handler_input, self.content)
+        if asked is not None and asked.id == WANTS_HELP:
+            # "Call an ambulance, no wait, never mind": the line costs nothing, a miss a life.
+            return red_flag_answer(self.content, asked)
         if unsure(slots.heard(handler_input, "sign")):
             sign = strongest(signs_named(handler_input, self.content))
             if sign is not None and sign.tier == "emergency":

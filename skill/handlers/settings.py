@@ -76,7 +76,7 @@ class SetHoldTimeIntentHandler(IntentHandler):
     intents = frozenset({"SetHoldTimeIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
-        duration = slots.heard(handler_input, "duration")
+        duration = slots.hold_length(handler_input)
         if readable_seconds(duration) is None:
             return side_prompt(self.content, state, "hold_time")
         return save_hold(handler_input, self.content, state, duration or "")

@@ -34,6 +34,16 @@ def heard(handler_input: HandlerInput, name: str) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+def hold_length(handler_input: HandlerInput) -> str | None:
+    """A hold asked for, as ISO 8601: the duration slot, else a bare number of seconds
+    (AMAZON.NUMBER `seconds`: "count to fifteen" is PT15S); None when neither was said."""
+    duration = heard(handler_input, "duration")
+    if duration is not None:
+        return duration
+    number = heard(handler_input, "seconds")
+    return f"PT{number.strip()}S" if number is not None and number.strip().isdigit() else None
+
+
 def filled(handler_input: HandlerInput) -> frozenset[str]:
     """Names of the slots the request filled."""
     intent = getattr(handler_input.request_envelope.request, "intent", None)

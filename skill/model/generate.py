@@ -28,7 +28,8 @@ def build_interaction_model(source: ModelSource,
                               for name, type_name in intent.slots.items()]
         entry["samples"] = list(intent.samples)
         intents.append(entry)
-    intents.extend({"name": name, "samples": []} for name in source.builtin_intents)
+    intents.extend({"name": name, "samples": list(source.builtin_samples.get(name, ()))}
+                   for name in source.builtin_intents)
     types = [{"name": type_name, "values": [_type_value(value) for value in values]}
              for type_name, values in slot_types.items()]
     return {"interactionModel": {"languageModel": {

@@ -41,6 +41,8 @@ class ModelSource:
     intents: tuple[IntentSource, ...]
     builtin_intents: tuple[str, ...]
     content_slot_types: dict[str, str]  # slot type -> content provider name
+    #: Samples that extend a built-in intent (Amazon allows it): built-in name -> samples.
+    builtin_samples: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class ModelSourceError(ValueError):
@@ -114,7 +116,9 @@ def load_model_source(models_dir: Path | None = None) -> ModelSource:
                         for item in data.get("intent", []))
         return ModelSource(invocation_name=data["invocation_name"], intents=intents,
                            builtin_intents=tuple(data.get("builtin_intents", ())),
-                           content_slot_types=dict(data.get("content_slot_types", {})))
+                           content_slot_types=dict(data.get("content_slot_types", {})),
+                           builtin_samples={name: tuple(samples) for name, samples
+                                            in data.get("builtin_samples", {}).items()})
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
         raise ModelSourceError(f"{path}: {exc!r}") from exc
 

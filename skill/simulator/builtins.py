@@ -12,7 +12,7 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
                           "what can i ask", "what can i ask you", "how do i use this",
                           "how do i use this skill", "i need help with this skill"),
     "AMAZON.StopIntent": ("stop", "stop it", "stop talking", "shut up", "be quiet", "quiet",
-                          "enough", "that's enough", "i'm done", "done", "goodbye", "bye",
+                          "enough", "i'm done", "done", "goodbye", "bye",
                           "off", "quit", "exit", "that's all", "that's all for now",
                           "that's it thanks"),
     "AMAZON.CancelIntent": ("cancel", "cancel that", "never mind", "nevermind", "forget it"),

@@ -62,12 +62,19 @@ SYMPTOM_TYPE = "SIGN"
 #: sends out-of-domain speech there. A half match (0.46, 0.50) must never pick relief steps or
 #: an emergency. A close match also needs one shared content word.
 CLOSE_MATCH_THRESHOLD = 0.6
-#: Intents whose symptom slot the skill reads word by word (the clot-risk rule's numbers):
-#: in a close match the slot takes the words standing in its place (`_aligned`).
-READ_WHOLE = frozenset({"JourneyIntent"})
+#: Intents whose symptom slot the skill reads word by word (the clot-risk rule's numbers; a
+#: doubted sign, "i think it's kind of warm maybe", where an everyday word is the sign): in
+#: a close match the slot takes the words standing in its place (`_aligned`).
+READ_WHOLE = frozenset({"JourneyIntent", "SignUnsureIntent"})
 #: The bar for the closest sample that carries the symptom slot, when a listed symptom is
 #: said inside speech no sample matches (`Resolver._spotted_sign`).
 SPOTTED_SIGN_THRESHOLD = 0.3
+#: Whose cramp it is: the custom slot type a close match fills with the words in its place.
+PERSON_TYPE = "PERSON"
+#: Words that make an utterance a question when it starts with one: close only to samples
+#: that hold a question word too.
+QUESTION_WORDS = frozenset({"what", "what's", "whats", "when", "where", "where's", "who",
+                            "why", "how", "which"})
 LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "run", "use", "talk to", "play")
 ONE_SHOT_VERBS = ("ask", "tell")
 ONE_SHOT_CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
@@ -148,6 +155,9 @@ def normalize(text: str) -> str:
     text = re.sub(r"[^a-z0-9' ]+", " ", text)
     words = [w.strip("'") for w in text.split()]
     words = [w for w in words if w and w not in HESITATIONS]
+    # A word said twice in a row is a stammer ("what what can you do"), as speech
+    # recognition hears it: once.
+    words = [w for i, w in enumerate(words) if i == 0 or w != words[i - 1]]
     if words[:1] == ["alexa"]:
         words = words[1:]
     return " ".join(words)
@@ -164,6 +174,7 @@ class _Template:
     typed_tokens: tuple[str, ...]     # slots replaced by <TYPE> markers, stemmed
     words: frozenset[str]             # its content words, for the word-overlap score
     negated: bool                     # says that something is not so
+    asks: bool                        # holds a question word ("what", "how", "why")
 
     @property
     def listed_only(self) -> bool:
@@ -234,7 +245,8 @@ class Resolver:
             self.literals.setdefault(normalize(text), (intent, sample))
         self.templates.append(_Template(intent, sample, pattern, parts, slot_names,
                                         literal_words, typed, content_words(typed),
-                                        _negated(marked)))
+                                        _negated(marked),
+                                        bool(QUESTION_WORDS & set(marked))))
 
     # --- resolving ------------------------------------------------------------------------
 
@@ -288,9 +300,17 @@ class Resolver:
         words in a slot ("time my stretch for a minute")."""
         if close.intent == FALLBACK_INTENT:
             return False
+        if self._holds_symptom(carrier) and \
+                SYMPTOM_TYPE not in self.intent_slots.get(close.intent or "", {}).values():
+            return False  # a symptom said is never dropped for an intent that has no place for it
         if close.intent != carrier.intent:
             return True
         return self._known(close) > self._known(carrier) or self._own_words(carrier)
+
+    def _holds_symptom(self, resolution: Resolution) -> bool:
+        """Whether a symptom slot of `resolution` holds a listed symptom among its words."""
+        return any(slot.slot_type == SYMPTOM_TYPE and self._sign_span(normalize(slot.value))
+                   for slot in resolution.slots.values())
 
     def _familiar(self, slot: ResolvedSlot) -> bool:
         """A listed value, a built-in type's value, or one the samples show in its place."""
@@ -388,9 +408,12 @@ class Resolver:
             return Resolution("IntentRequest", FALLBACK_INTENT, method="fallback", confidence=0.0)
         best_score, best = (0.0, 0.0), None
         negated = _negated(typed)
+        asking = typed[0] in QUESTION_WORDS
         for template in self.templates:
             if words and not words & template.words:
                 continue  # sharing only "what is the" (or "i am") is not being close
+            if asking and not template.asks:
+                continue  # "what time is it" asks; "time it" tells: not close
             if template.negated != negated:
                 continue
             order = order_ratio(tokens, template.typed_tokens)
@@ -407,7 +430,8 @@ class Resolver:
             # A symptom is heard only where the closest sample puts one: "a cold flannel"
             # close to "can i put ice on it" is no cold limb, "would a warm blanket help"
             # no warmth (an intent may carry the SIGN slot in other samples).
-            if slot_type == SYMPTOM_TYPE and name not in best.slot_order:
+            if slot_type in (SYMPTOM_TYPE, DURATION_TYPE) and name not in best.slot_order:
+                # A length of time too: "just off a twelve hour shift" is no cramp's length.
                 continue
             if slot_type == SYMPTOM_TYPE:
                 # A journey's words are read for how long and how long ago: the slot takes
@@ -416,6 +440,12 @@ class Resolver:
                          else None) or self._sign_span(text))
                 if span is not None:
                     found[SYMPTOM_TYPE] = span
+            if slot_type == PERSON_TYPE and slot_type not in found and name in best.slot_order:
+                # Whose cramp it is takes the words in its place ("my granddaughter's five"),
+                # as a device's slot does: the skill reads them for a child.
+                span = _aligned(text, best.sample, name)
+                if span is not None:
+                    found[PERSON_TYPE] = span
             if slot_type in found:
                 slot = self.resolve_slot(name, slot_type, found[slot_type])
                 if slot is not None:
