@@ -31,7 +31,7 @@ ANNOTATIONS_DIR = PROJECT_ROOT / "interaction_models" / "annotations"
 #: The core set, then the sections written later (each frozen once written).
 SECTIONS = ("en-US.csv", "en-US-red-flags.csv", "en-US-side-questions.csv", "en-US-goodbyes.csv",
             "en-US-doubt.csv", "en-US-remedies.csv", "en-US-journeys.csv", "en-US-trial.csv")
-MIN_ACCURACY = 0.95
+MIN_ACCURACY = 0.97
 #: Rows added with the red flags, side questions and goodbyes.
 MIN_NEW_ROWS = 80
 
@@ -127,7 +127,7 @@ def fill(sample: str, model: dict, intent: dict) -> str:
     first_values = {t["name"]: t["values"][0]["name"]["value"]
                     for t in model["interactionModel"]["languageModel"]["types"]}
     first_values.update({"AMAZON.DURATION": "thirty seconds", "AMAZON.DATE": "tomorrow",
-                         "AMAZON.TIME": "afternoon"})
+                         "AMAZON.TIME": "afternoon", "AMAZON.NUMBER": "twenty"})
     for slot in intent.get("slots", []):
         value = first_values[slot["type"]]
         sample = sample.replace("{" + slot["name"] + "}", value)
@@ -463,11 +463,18 @@ def test_annotation_set_covers_every_intent(annotations, model):
     assert declared <= covered
 
 
+def _own_words(utterance: str) -> str:
+    """An utterance's words as written: lower case, no punctuation, nothing left out (a
+    stammer heard once, "night night" as "night", is not a copy of "night")."""
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", utterance.lower()).split())
+
+
 def test_annotation_wording_is_independent_of_the_samples(annotations, resolver):
     """No annotation is one of the model's own custom samples, word for word (a slotted
     sample filled with a listed value is how the model generalises, not copying)."""
     copied = [a.utterance for a in annotations
               if (r := resolver.match_intent(normalize(a.utterance))).method == "exact"
+              and _own_words(a.utterance) == r.matched
               and not r.intent.startswith("AMAZON.") and "{" not in (r.matched or "")]
     assert copied == []
 

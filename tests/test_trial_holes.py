@@ -38,6 +38,13 @@ def night(transport, request):
     return start
 
 
+def opened(night, locale: str = "en-US") -> Conversation:
+    """A fresh person's session, the skill already open."""
+    talk = night(locale)
+    talk.say("open leg cramp helper")
+    return talk
+
+
 def said(turn: Turn) -> str:
     speech = (turn.response.get("outputSpeech") or {}).get("ssml", "")
     return ssml.spoken_text(speech) if speech else ""
@@ -66,8 +73,7 @@ def test_not_helping_gives_the_next_different_step_and_the_signs(night, words) -
 
 
 def test_not_helping_again_and_again_never_loops_and_ends_on_a_doctor(night) -> None:
-    talk = night()
-    talk.say("open leg cramp helper")
+    talk = opened(night)
     talk.say("my calf is cramping")
     openings = []
     for _ in range(len(CONTENT.relief_plan("CALF")) + 1):
@@ -80,8 +86,7 @@ def test_not_helping_again_and_again_never_loops_and_ends_on_a_doctor(night) -> 
 
 
 def test_not_helping_for_a_child_is_the_child_answer(night) -> None:
-    talk = night()
-    talk.say("open leg cramp helper")
+    talk = opened(night)
     talk.say("my son has a cramp")
     assert said(talk.say("it's not helping")).startswith(CHILD)
 
@@ -90,8 +95,7 @@ def test_not_helping_for_a_child_is_the_child_answer(night) -> None:
 
 @pytest.mark.parametrize("words", ["stop counting", "that's enough", "you can stop counting now"])
 def test_stop_counting_starts_nothing(night, words) -> None:
-    talk = night()
-    talk.say("open leg cramp helper")
+    talk = opened(night)
     assert counted(talk.say("time it"))
     turn = talk.say(words)
     assert turn.resolution.intent == "StopCountingIntent", turn.resolution.describe()
@@ -101,9 +105,7 @@ def test_stop_counting_starts_nothing(night, words) -> None:
 
 @pytest.mark.parametrize("words", ["what time is it", "what's the time", "what is the time now"])
 def test_what_time_is_it_is_no_countdown(night, words) -> None:
-    talk = night()
-    talk.say("open leg cramp helper")
-    turn = talk.say(words)
+    turn = opened(night).say(words)
     assert not counted(turn) and turn.session_open
 
 
@@ -117,16 +119,13 @@ def test_what_time_is_it_is_no_countdown(night, words) -> None:
     "my grandson's six and he's got a cramp in his leg",
 ])
 def test_a_child_named_anywhere_gets_the_child_answer(night, words) -> None:
-    talk = night()
-    talk.say("open leg cramp helper")
-    turn = talk.say(words)
+    turn = opened(night).say(words)
     assert said(turn).startswith(CHILD), (turn.resolution.describe(), said(turn))
     assert "stretch" not in said(turn).lower()
 
 
 def test_a_childs_red_flag_still_comes_first(night) -> None:
-    talk = night()
-    talk.say("open leg cramp helper")
+    talk = opened(night)
     turn = talk.say("my daughter says a bug bit her leg and now it's cramping")
     assert said(turn).lower().startswith("call your local emergency number")
 
@@ -148,17 +147,14 @@ def test_for_three_years_is_no_age(night) -> None:
     "i've been getting these four times a week",
 ])
 def test_frequent_cramps_in_passing_name_a_doctor_and_offer_the_steps(night, words) -> None:
-    talk = night()
-    talk.say("open leg cramp helper")
-    turn = talk.say(words)
+    turn = opened(night).say(words)
     text = said(turn)
     assert "doctor" in text.lower() and turn.session_open, (turn.resolution.describe(), text)
     assert not text.lower().startswith("call your local emergency number now")
 
 
 def test_age_alone_is_no_reason_for_a_doctor(night) -> None:
-    talk = night()
-    talk.say("open leg cramp helper")
+    talk = opened(night)
     text = said(talk.say("i'm seventy and my calf is cramping"))
     assert "doctor" not in text.lower()
 
@@ -174,8 +170,7 @@ def test_repeat_after_a_fallback_repeats_the_step_not_the_menu(night) -> None:
 
 
 def test_not_ready_keeps_the_place(night) -> None:
-    talk = night()
-    talk.say("open leg cramp helper")
+    talk = opened(night)
     talk.say("my calf is cramping")
     talk.say("next")
     before = talk.say("i'm not ready yet")
@@ -189,8 +184,7 @@ def test_not_ready_keeps_the_place(night) -> None:
 
 @pytest.mark.parametrize("name", ["lisinopril", "it's metformin", "statins"])
 def test_a_bare_medicine_name_answers_which_medicine(night, name) -> None:
-    talk = night()
-    talk.say("open leg cramp helper")
+    talk = opened(night)
     asked = said(talk.say("can my medication cause cramps"))
     assert asked.endswith("?") or "which" in asked.lower()
     text = said(talk.say(name))
@@ -200,15 +194,13 @@ def test_a_bare_medicine_name_answers_which_medicine(night, name) -> None:
 # -- "should I get up and walk around": the walking step (001) ----------------------------
 
 def test_walking_gets_the_walking_step(night) -> None:
-    talk = night()
-    talk.say("open leg cramp helper")
+    talk = opened(night)
     walk = next(step for step in CONTENT.relief.step if step.id == "walk")
     assert said(talk.say("should i get up and walk around")).startswith(walk.text)
 
 
 def test_standing_gets_the_standing_step(night) -> None:
-    talk = night()
-    talk.say("open leg cramp helper")
+    talk = opened(night)
     stand = next(step for step in CONTENT.relief.step if step.id == "stand")
     assert said(talk.say("should i stand on it")).startswith(stand.text)
 
@@ -221,8 +213,7 @@ def test_standing_gets_the_standing_step(night) -> None:
     ("en-CA", "acetaminophen", "paracetamol"),
 ])
 def test_the_pain_reliever_has_its_local_name(night, locale, word, other) -> None:
-    talk = night(locale)
-    talk.say("open leg cramp helper")
+    talk = opened(night, locale)
     turn = talk.say("can i take something for the pain")
     text = said(turn).lower()
     assert word in text and other not in text, text
@@ -231,8 +222,7 @@ def test_the_pain_reliever_has_its_local_name(night, locale, word, other) -> Non
 # -- "maybe" in the check is the cautious yes ----------------------------------------------
 
 def test_maybe_to_an_emergency_question_is_the_emergency(night) -> None:
-    talk = night()
-    talk.say("open leg cramp helper")
+    talk = opened(night)
     talk.say("is this serious")
     text = said(talk.say("maybe"))
     assert text.lower().startswith("call your local emergency number now"), text

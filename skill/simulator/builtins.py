@@ -7,7 +7,7 @@ model declares are used; a custom intent's own samples always take precedence.
 from __future__ import annotations
 
 BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
-    "AMAZON.HelpIntent": ("help", "help me", "i'm confused", "i don't understand", "i'm lost", "what can you do", "what can i say",
+    "AMAZON.HelpIntent": ("help", "help me", "i don't understand", "i'm lost", "what can you do", "what can i say",
                           "how does this work", "what do you do", "instructions", "options",
                           "what can i ask", "what can i ask you", "how do i use this",
                           "how do i use this skill", "i need help with this skill"),

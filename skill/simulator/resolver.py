@@ -75,6 +75,10 @@ PERSON_TYPE = "PERSON"
 #: that hold a question word too.
 QUESTION_WORDS = frozenset({"what", "what's", "whats", "when", "where", "where's", "who",
                             "why", "how", "which"})
+#: Words that follow a question word when it starts a question ("what time", "how long",
+#: "what is"), as opposed to "forget what i told you", where it starts a clause.
+QUESTION_FOLLOWERS = QUESTION_WORDS | frozenset({
+    "time", "long", "is", "was", "are", "do", "does", "did", "should", "can", "could"})
 LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "run", "use", "talk to", "play")
 ONE_SHOT_VERBS = ("ask", "tell")
 ONE_SHOT_CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
@@ -82,6 +86,9 @@ ONE_SHOT_CONNECTORS = ("to", "for", "about", "if", "whether", "that", "and")
 #: unlisted words: a sample that is only a slot ("{sign}") or a slot after one word
 #: ("i {sign}") takes listed values only, or any speech at all would fill it.
 MIN_LITERAL_WORDS_FOR_UNLISTED = 2
+#: A sample this long, said word for word at the start of longer speech, is the request
+#: even where a carrier's slot would take the words after it.
+MIN_LEADING_SAMPLE_WORDS = 4
 #: A word the samples themselves put in a slot's place ("my leg is cramping" beside "my
 #: {muscle} is cramping") is a value the model was shown, listed or not, once this many
 #: sample pairs show it.
@@ -116,15 +123,15 @@ class Resolution:
     request_type: str             # "LaunchRequest" or "IntentRequest"
     intent: str | None
     slots: dict[str, ResolvedSlot] = field(default_factory=dict)
-    method: str = "exact"         # launch, exact (word for word or carrier), close, spotted, fallback, direct
+    method: str = "exact"         # launch, exact (word for word or carrier), leading, close, spotted, fallback, direct
     confidence: float = 1.0
     one_shot: bool = False        # "ask leg cramp helper ...": a new session
     matched: str | None = None    # the sample or phrase it matched
 
     @property
     def rule(self) -> str:
-        """Which rule decided: "word for word", "carrier", "close", "fallback", "launch" or
-        "direct"."""
+        """Which rule decided: "word for word", "carrier", "leading", "close", "spotted",
+        "fallback", "launch" or "direct"."""
         if self.method == "exact":
             return "carrier" if "{" in (self.matched or "") else "word for word"
         return self.method
@@ -137,6 +144,7 @@ class Resolution:
         slots = " ".join(slot.describe() for slot in self.slots.values())
         how = {"word for word": "word for word",
                "carrier": f'carrier "{self.matched}"',
+               "leading": f'said first, word for word: "{self.matched}"',
                "close": f'close match {self.confidence:.2f} to "{self.matched}"',
                "spotted": f'symptom spotted, closest {self.confidence:.2f} "{self.matched}"',
                "fallback": f"no match; closest {self.confidence:.2f}"}.get(self.rule, self.rule)
@@ -180,6 +188,15 @@ class _Template:
     def listed_only(self) -> bool:
         """Whether its custom slots take listed values only (too few words of its own)."""
         return self.literal_words < MIN_LITERAL_WORDS_FOR_UNLISTED
+
+
+def _asks(typed: list[str]) -> bool:
+    """Whether the utterance is a question: it starts with a question word, or one starts
+    a question within its first three words ("the time, what, what time is it")."""
+    if typed and typed[0] in QUESTION_WORDS:
+        return True
+    return any(word in QUESTION_WORDS and following in QUESTION_FOLLOWERS
+               for word, following in zip(typed[:3], typed[1:4]))
 
 
 class Resolver:
@@ -288,10 +305,38 @@ class Resolver:
                 return close
             return self._spotted_sign(text) or close
         if any(self._taught_words(slot) for slot in carrier.slots.values()):
+            leading = self._leading_literal(text)
+            if leading is not None and not self._holds_symptom(carrier):
+                return leading
             close = self._close_match(text)
             if self._close_wins_over(carrier, close):
-                return close
+                return self._keeping_symptom(text, carrier, close)
         return carrier
+
+    def _leading_literal(self, text: str) -> Resolution | None:
+        """A long sample (`MIN_LEADING_SAMPLE_WORDS`) said word for word at the start of
+        longer speech ("i'm not sure how this works, what sort of things can i ask you"):
+        its intent, before a carrier's slot swallows the rest as unlisted words. Not when
+        the rest names a listed value ("how do i stop a cramp, in my thigh")."""
+        words = text.split()
+        for size in range(len(words) - 1, MIN_LEADING_SAMPLE_WORDS - 1, -1):
+            head = " ".join(words[:size])
+            if head in self.literals and not self._typed_tokens(" ".join(words[size:]))[1]:
+                intent, sample = self.literals[head]
+                return Resolution("IntentRequest", intent, method="leading", matched=sample)
+        return None
+
+    def _keeping_symptom(self, text: str, carrier: Resolution, close: Resolution) -> Resolution:
+        """The closest sample, unless it drops a listed symptom the carrier's unlisted words
+        held ("cramp in my thigh that's lasted forever", muscle="thigh that's lasted
+        forever", close to "cramp in my {muscle}"): then the closest sample that carries the
+        symptom (`_spotted_sign`), as for speech no sample matches."""
+        if any(slot.slot_type == SYMPTOM_TYPE for slot in close.slots.values()):
+            return close
+        if not any(self._sign_span(normalize(slot.value))
+                   for slot in carrier.slots.values() if not self._familiar(slot)):
+            return close
+        return self._spotted_sign(text) or close
 
     def _close_wins_over(self, carrier: Resolution, close: Resolution) -> bool:
         """Whether the closest sample beats a carrier whose unlisted words the model was
@@ -408,7 +453,7 @@ class Resolver:
             return Resolution("IntentRequest", FALLBACK_INTENT, method="fallback", confidence=0.0)
         best_score, best = (0.0, 0.0), None
         negated = _negated(typed)
-        asking = typed[0] in QUESTION_WORDS
+        asking = _asks(typed)
         for template in self.templates:
             if words and not words & template.words:
                 continue  # sharing only "what is the" (or "i am") is not being close
@@ -446,6 +491,10 @@ class Resolver:
                 span = _aligned(text, best.sample, name)
                 if span is not None:
                     found[PERSON_TYPE] = span
+            if name not in best.slot_order and f"<{slot_type}>" in best.typed_tokens:
+                # The sample names that value in its own words ("how long do i pull my toes
+                # back"): the word said there is its wording, as in the sample, not a slot.
+                continue
             if slot_type in found:
                 slot = self.resolve_slot(name, slot_type, found[slot_type])
                 if slot is not None:
