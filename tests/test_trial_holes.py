@@ -226,3 +226,47 @@ def test_maybe_to_an_emergency_question_is_the_emergency(night) -> None:
     talk.say("is this serious")
     text = said(talk.say("maybe"))
     assert text.lower().startswith("call your local emergency number now"), text
+
+
+# -- what the held-out trial found (its rows are not used here: these are our own words) -
+
+EMERGENCY = "call your local emergency number"
+
+
+@pytest.mark.parametrize("words", [
+    "my calf's been stuck like this for like twenty mins",
+    "my foot has been locked up for about fifteen minutes now",
+    "my thigh has been cramping for twenty five minutes and it won't let go",
+])
+def test_a_cramp_length_said_beside_another_sign_is_the_emergency(night, words) -> None:
+    turn = opened(night).say(words)
+    assert said(turn).lower().startswith(EMERGENCY), (turn.resolution.describe(), said(turn))
+    assert "stretch" not in said(turn).lower()
+
+
+@pytest.mark.parametrize("words", ["please call ambulance", "can you ring an ambulance"])
+def test_asking_for_an_ambulance_in_any_words_is_the_emergency_line(night, words) -> None:
+    turn = opened(night).say(words)
+    assert said(turn).lower().startswith(EMERGENCY), (turn.resolution.describe(), said(turn))
+
+
+def test_cramps_every_night_said_with_another_question_name_a_doctor(night) -> None:
+    turn = opened(night).say("i get these every single night, can i take something for it")
+    assert "doctor" in said(turn).lower() and turn.session_open, said(turn)
+
+
+def test_the_frequent_sign_said_to_the_frequent_question_is_a_yes(night) -> None:
+    talk = opened(night)
+    talk.say("is it serious")
+    for _ in range(4):
+        talk.say("no")
+    turn = talk.say("yes, most nights")
+    assert "doctor" in said(turn).lower(), said(turn)
+    assert "keep coming back" not in said(turn).lower() or "?" not in said(turn).split(".")[-1]
+
+
+def test_a_child_named_earlier_gets_no_stretch_advice_later(night) -> None:
+    talk = opened(night)
+    assert said(talk.say("my son is seven and he's got a cramp in his calf")).startswith(CHILD)
+    turn = talk.say("how long should he hold it")
+    assert said(turn).startswith(CHILD), said(turn)

@@ -261,6 +261,9 @@ Tier = Literal["emergency", "outside", "doctor", "check", "relief"]
 #: shorter one STRONG_PAIN's (the relief steps with the emergency signs spelled out).
 LONG_CRAMP = "long_cramp"
 STRONG_PAIN = "strong_pain"
+#: Cramps that keep coming back: a doctor named whatever else was asked (000: persistent;
+#: 001: more than occasional), with the steps offered.
+FREQUENT = "frequent"
 #: The sign whose answer the editorial clot-risk rule gives (skill.domain.risk).
 CLOT_RISK = "clot_risk"
 #: Asking for an ambulance: never heard as a denial ("call an ambulance, no wait").
@@ -1165,7 +1168,7 @@ def _check_red_flags(where: str, content: Content) -> Iterator[str]:
     yield from _duplicates(where, "answer", [answer.id for answer in flags.answer])
     answers = {answer.id: answer for answer in flags.answer}
     signs = {sign.id for sign in flags.sign}
-    for needed in (LONG_CRAMP, STRONG_PAIN):
+    for needed in (LONG_CRAMP, STRONG_PAIN, FREQUENT):
         if needed not in signs:
             yield f"{where}: sign: no sign with id '{needed}'"
     if UNKNOWN_SIGN_ANSWER not in answers:

@@ -24,6 +24,7 @@ _NUMBERS = {
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
     "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50,
     "several": 3, "half": 0.5,
 }
 #: A unit word -> its length in days.
@@ -36,7 +37,8 @@ _LONG_TRIP = ("long", "haul", "overnight", "whole", "all")
 _BEDRIDDEN = ("bedridden", "bedbound")
 
 
-def _number(word: str) -> float | None:
+def number(word: str) -> float | None:
+    """A count said as a word or digits ("seven", "12", "a", "couple"); None otherwise."""
     if word.isdigit():
         return float(word)
     return _NUMBERS.get(word)
@@ -51,7 +53,7 @@ def lengths(heard: Sequence[str]) -> list[tuple[int, float]]:
         if unit is None:
             continue
         before = heard[place - 1] if place else ""
-        count = _number(before)
+        count = number(before)
         if count is None and before == "last":
             count = 1
         if count is None and place >= 2 and heard[place - 2] == "few":
@@ -71,7 +73,7 @@ def _long_ago(heard: Sequence[str], limit_days: float) -> bool:
     if any(len(w) == 4 and w.isdigit() and w.startswith(("19", "20")) for w in heard):
         return True
     for place, word in enumerate(heard[:-1]):  # "twenty fifteen", "twenty nineteen"
-        if word == "twenty" and _number(heard[place + 1]) is not None and heard[place + 1] not in _UNITS:
+        if word == "twenty" and number(heard[place + 1]) is not None and heard[place + 1] not in _UNITS:
             return True
     return any(days > limit_days for _place, days in lengths(heard)
                if days >= 7 and _is_past(heard, _place))

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from skill.domain.content import TIERS, Sign
+from skill.domain.risk import number
 
 _WORDS = re.compile(r"[a-z0-9']+")
 
@@ -152,6 +153,42 @@ def slot_signs(text: str | None, phrases: Sequence[tuple[tuple[str, ...], Sign]]
         return found
     whole = whole_symptom(text, table)
     return [whole] if whole else []
+
+
+_MINUTE_WORDS = frozenset({"minute", "minutes", "min", "mins"})
+_ROUGHLY = frozenset({"like", "about", "around", "almost", "nearly", "over", "maybe", "a", "good",
+                      "at", "least", "more", "than", "past", "well"})
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+
+
+def minutes_said(heard: Sequence[str]) -> float | None:
+    """The longest length in minutes said as "for <number> minutes" ("for like fifteen
+    mins", "for twenty five minutes", "for 12 min"), with a few softening words allowed
+    after "for"; None when none is. How long the cramp itself has lasted, read cautiously:
+    a length said with "for" beside a cramp is taken as the cramp's (001: more than ten
+    minutes is an emergency)."""
+    longest: float | None = None
+    for place, word in enumerate(heard):
+        if word not in _MINUTE_WORDS or place == 0:
+            continue
+        count, start = _count_before(heard, place)
+        back = start - 1
+        while back >= 0 and heard[back] in _ROUGHLY:
+            back -= 1
+        if count is not None and back >= 0 and heard[back] == "for":
+            longest = count if longest is None else max(longest, count)
+    return longest
+
+
+def _count_before(heard: Sequence[str], place: int) -> tuple[float | None, int]:
+    """(the number just before `place`, where it starts): "fifteen", "25", "twenty five"."""
+    last = heard[place - 1]
+    value = number(last)
+    if value is None:
+        return None, place
+    if place >= 2 and heard[place - 2] in _TENS and 0 < value < 10:
+        return _TENS[heard[place - 2]] + value, place - 2
+    return (_TENS.get(last, value)), place - 1
 
 
 def cramp_too_long(seconds: float | None, limit_minutes: int | None) -> bool:

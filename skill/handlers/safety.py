@@ -22,12 +22,12 @@ from msgspec.structs import replace
 
 from skill.domain import triage
 from skill.domain.content import (
-    CLOT_RISK, LONG_CRAMP, STRONG_PAIN, UNKNOWN_SIGN_ANSWER, WANTS_HELP, Content, Sign)
+    CLOT_RISK, FREQUENT, LONG_CRAMP, STRONG_PAIN, UNKNOWN_SIGN_ANSWER, WANTS_HELP, Content, Sign)
 from skill.domain.countdown import readable_seconds
 from skill.domain.risk import clot_risk
 from skill.domain.safety import (
-    about_the_body, combined, cramp_too_long, is_red_flag, only_the_cramp, signs_in, strongest,
-    unsure, words)
+    about_the_body, combined, cramp_too_long, is_red_flag, minutes_said, only_the_cramp, signs_in,
+    strongest, unsure, words)
 from skill.domain.state import DialogState
 from skill.handlers import serious, slots
 from skill.handlers.common import Answer, IntentHandler, ask, tell
@@ -57,6 +57,11 @@ def relief_sign_answer(content: Content, state: DialogState, sign: Sign,
     it is a side remark: said, then the question again. Otherwise soreness is said on its
     own, and the others lead into the first relief step or follow it (a note naming the
     emergency signs is said in the normal voice)."""
+    question = serious.current(content, state)
+    if state.pending == "check" and question is not None and sign.question == question.id:
+        # "Yes, most nights" to "do your cramps keep coming back?": the sign the question
+        # asks about, said, is a yes.
+        return serious.reply(content, state, triage.Reply.YES)
     said = content.sign_answer(sign)
     caution = content.sign_note(said)
     note = caution.text if caution else said.note
@@ -106,6 +111,9 @@ def signs_named(handler_input: HandlerInput, content: Content) -> list[Sign]:
         found.append(index.signs[CLOT_RISK])
     if name_of(handler_input) == "CrampDurationIntent" and cramp_too_long(
             readable_seconds(slots.heard(handler_input, "duration")), index.emergency_minutes):
+        found.append(index.signs[LONG_CRAMP])
+    minutes = minutes_said(heard_words)  # "locked up for like fifteen mins", in a slot's words
+    if minutes is not None and cramp_too_long(minutes * 60, index.emergency_minutes):
         found.append(index.signs[LONG_CRAMP])
     return combined(found, index.combinations)
 
@@ -197,10 +205,11 @@ class RedFlagFirstHandler(IntentHandler):
             return False
         sign = strongest(signs_named(handler_input, self.content))
         if sign is not None:
-            # A part of an ordinary cramp said while asking for the steps leads them in
-            # ("she gets it every night": a doctor, with the steps offered).
+            # A part of an ordinary cramp said while asking for the steps leads them in;
+            # cramps that keep coming back do so whatever was asked ("I get these every
+            # night, what can I take": a doctor, with the steps offered).
             return is_red_flag(sign) or sign.tier == "check" or (
-                sign.tier == "relief" and intent in LEADS_INTO_STEPS)
+                sign.tier == "relief" and (intent in LEADS_INTO_STEPS or sign.id == FREQUENT))
         if intent == "SymptomIntent":
             return False
         _known, unknown = slots.sign(handler_input, self.content)

@@ -150,12 +150,14 @@ def pregnancy_steps(content: Content, state: DialogState, muscle: str | None) ->
 
 
 class HoldLengthIntentHandler(IntentHandler):
-    """"How long do I hold it?"."""
+    """"How long do I hold it?": how long to hold a stretch; after a child's cramp or a
+    referral this session, no stretch advice (the child answer, or held back)."""
 
     intents = frozenset({"HoldLengthIntent"})
 
     def answer(self, handler_input: HandlerInput, state: DialogState) -> Answer:
-        return side_answer(self.content, state, self.content.side.hold_length)
+        return not_for_steps(self.content, state) or side_answer(
+            self.content, state, self.content.side.hold_length)
 
 
 class HeatOrColdIntentHandler(IntentHandler):

@@ -509,7 +509,7 @@ class Resolver:
         slot is heard, at a lower bar (`SPOTTED_SIGN_THRESHOLD`). A single word the samples
         also use outside any slot ("cold" in "something cold") is too weak to spot."""
         typed, found = self._typed_tokens(text)
-        value = self._sign_span(text)
+        value = self._sign_span(text, with_length=True)
         if value is None:
             return None
         found[SYMPTOM_TYPE] = value
@@ -543,10 +543,12 @@ class Resolver:
         return Resolution("IntentRequest", best.intent, slots, method="spotted",
                           confidence=round(best_score[0], 2), matched=best.sample)
 
-    def _sign_span(self, text: str) -> str | None:
+    def _sign_span(self, text: str, with_length: bool = False) -> str | None:
         """The words from the first listed symptom said to the last ("slipped getting out
         of bed and now i can't put any weight on that leg"), as a device's slot would take
-        them; None when no symptom is said, or only one word the other intents' samples use."""
+        them; None when no symptom is said, or only one word the other intents' samples use.
+        `with_length`: a "for <length>" said beside them is taken in too ("locked up for
+        like fifteen mins"), as the slot of a sample without a length slot would take it."""
         words = text.split()
         spans: list[tuple[int, int]] = []
         for phrase in sorted(self.entities.get(SYMPTOM_TYPE, {}), key=lambda p: -len(p.split())):
@@ -562,6 +564,9 @@ class Resolver:
             spans.append((start, end))
         if not spans:
             return None
+        length = _for_length(words) if with_length else None
+        if length is not None and not any(length[0] < b and a < length[1] for a, b in spans):
+            spans.append(length)  # a length the symptom's own words hold stays theirs
         return " ".join(words[min(a for a, _ in spans):max(b for _, b in spans)])
 
     def _weak_symptom(self, phrase: str) -> bool:
@@ -598,6 +603,18 @@ class Resolver:
                     words = words[:span] + [f"<{type_name}>"] + words[span + len(phrase.split()):]
                     break
         return words, found
+
+
+def _for_length(words: list[str]) -> tuple[int, int] | None:
+    """(start, end) of "for <length>" in the words ("for like fifteen mins"), a few words
+    allowed between "for" and the length; None when no length follows a "for"."""
+    length = find_duration(words)
+    if length is None:
+        return None
+    for start in range(length.start - 1, max(length.start - 4, -1), -1):
+        if words[start] == "for":
+            return start, length.end
+    return None
 
 
 def _aligned(text: str, sample: str, slot: str) -> str | None:
